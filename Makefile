@@ -32,14 +32,14 @@ demo: install
 
 # The committed package and notebooks must be what nbdev_export / nbdev_clean produce.
 check: install
-	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+	$(BIN)/nbdev_export
 	$(PY) tools/make_readme.py
 	@if [ -n "$$(git status --porcelain -- litbench nbs README.md)" ]; then \
 	  echo "nbdev_export/nbdev_clean/README changed committed files:"; git status --porcelain -- litbench nbs README.md; exit 1; fi
 
 export: install
-	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(PY) tools/make_readme.py
+	$(BIN)/nbdev_clean && $(BIN)/nbdev_export && $(PY) tools/make_readme.py
 
 readme: install
 	$(PY) tools/make_readme.py
