@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['JUDGE_KINDS', 'LEN_EDGES', 'MARGIN_EDGES', 'PAPER', 'PAPER_API', 'Judge', 'LengthJudge', 'RandomJudge', 'words',
            'BTJudge', 'GenRMJudge', 'make_judge', 'check_kinds', 'present', 'margin', 'judge_pairs', 'bootstrap_ci',
-           'accuracy_ci', 'binned_accuracy', 'calibration', 'genrm_metrics', 'judge_metrics', 'paper_number',
-           'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'load_test', 'write_report', 'evaluate',
-           'main']
+           'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'genrm_metrics', 'judge_metrics',
+           'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'load_test', 'write_report',
+           'evaluate', 'main']
 
-# %% ../nbs/08_eval.ipynb #cd106f60
+# %% ../nbs/08_eval.ipynb #f7539e0b
 import math, time
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -17,10 +17,11 @@ from .core import *
 from .data import *
 from .models import SMOLLM2
 
-# %% ../nbs/08_eval.ipynb #ae8d4554
+# %% ../nbs/08_eval.ipynb #1f8bf216
 class Judge:
     "A pairwise preference judge: `compare(a, b, prompts)` -> DataFrame with `pref_a` per pair."
     kind, model, positional, n_params, cot = 'judge', '', False, None, False
+    extra = {}  # facts about the last `compare` call (truncations, speed) that go into the metrics
     def compare(self, a:list, b:list, prompts:list|None=None) -> pd.DataFrame: raise NotImplementedError
 
 def _pref(x, y) -> np.ndarray:
@@ -28,7 +29,7 @@ def _pref(x, y) -> np.ndarray:
     x, y = np.asarray(x, float), np.asarray(y, float)
     return np.where(x > y, 1., np.where(x < y, 0., .5))
 
-# %% ../nbs/08_eval.ipynb #ae03a984
+# %% ../nbs/08_eval.ipynb #634327d6
 class LengthJudge(Judge):
     "The longer story (in words) wins: the length-bias baseline."
     kind = 'length'
@@ -47,7 +48,7 @@ def words(texts) -> np.ndarray:
     "Word counts of a list of texts."
     return np.array([len(str(t).split()) for t in texts])
 
-# %% ../nbs/08_eval.ipynb #12c5447e
+# %% ../nbs/08_eval.ipynb #e8a8214a
 def _n_params(m) -> int|None:
     "Parameter count of the torch model inside a wrapper, if it has one."
     for obj in (m, getattr(m, 'model', None)):
@@ -61,11 +62,13 @@ class BTJudge(Judge):
     kind = 'bt'
     def __init__(self, rm, model:str='', batch_size:int=16): self.rm, self.model, self.bs, self.n_params = rm, model, batch_size, _n_params(rm)
     def compare(self, a, b, prompts=None):
+        cut0 = getattr(self.rm, 'n_truncated', 0)
         ra, rb = self.rm.score_pairs(list(a), list(b), prompts=prompts, batch_size=self.bs)
         ra, rb = np.asarray(ra, float), np.asarray(rb, float)
+        self.extra = dict(truncated_stories=getattr(self.rm, 'n_truncated', 0) - cut0)
         return pd.DataFrame(dict(pref_a=_pref(ra, rb), p_a=1/(1 + np.exp(-(ra - rb))), reward_a=ra, reward_b=rb))
 
-# %% ../nbs/08_eval.ipynb #5e60a488
+# %% ../nbs/08_eval.ipynb #82a318ab
 class GenRMJudge(Judge):
     "A generative judge (trained GenRM or an untrained instruct model): parses `Preferred: A|B`."
     positional = True
@@ -73,11 +76,14 @@ class GenRMJudge(Judge):
         self.genrm, self.model, self.kind, self.both, self.bs, self.mnt = genrm, model, kind, both_orders, batch_size, max_new_tokens or None
         self.n_params, self.cot = _n_params(genrm), bool(getattr(genrm, 'use_cot', False))
     def compare(self, a, b, prompts=None):
-        out = self.genrm.judge(list(a), list(b), both_orders=self.both, batch_size=self.bs, max_new_tokens=self.mnt).reset_index(drop=True)
+        out = self.genrm.judge(list(a), list(b), both_orders=self.both, batch_size=self.bs, max_new_tokens=self.mnt,
+                               writing_prompts=prompts).reset_index(drop=True)
         out.insert(0, 'pref_a', out['verdict'].map({'A': 1., 'B': 0.}).astype(float))
+        self.extra = dict(getattr(self.genrm, 'stats', {}) or {})
+        if 'truncated' in out: self.extra['truncated_pairs'] = int(out.truncated.sum())
         return out
 
-# %% ../nbs/08_eval.ipynb #810eb0a8
+# %% ../nbs/08_eval.ipynb #4f8c8023
 JUDGE_KINDS = ('bt', 'genrm', 'zero-shot', 'length', 'random')
 
 def make_judge(kind:str, # bt, genrm, zero-shot, length or random
@@ -103,7 +109,7 @@ def check_kinds(kinds:list, models:dict):
         if k not in JUDGE_KINDS: raise LitbenchError(f'unknown judge kind {k!r}; use {", ".join(JUDGE_KINDS)}')
         if k in ('bt', 'genrm') and not models.get(k): raise LitbenchError(f'--kind {k} needs --model: the trained {k} model directory')
 
-# %% ../nbs/08_eval.ipynb #240f9dfd
+# %% ../nbs/08_eval.ipynb #781299d3
 def present(n:int, positional:bool, seed:int=0) -> np.ndarray:
     "Boolean per pair: True where the chosen story is shown as A."
     if not positional: return np.ones(n, bool)
@@ -115,7 +121,7 @@ def margin(df:pd.DataFrame) -> pd.Series:
     c, r = (pd.to_numeric(df.get(f'{s}_comment_score', df.get(f'{s}_upvotes')), errors='coerce') for s in ('chosen', 'rejected'))
     return (c - r)/c.where(c > 0)
 
-# %% ../nbs/08_eval.ipynb #3a23beec
+# %% ../nbs/08_eval.ipynb #24e33a2e
 def judge_pairs(judge:Judge, # any judge
                 df:pd.DataFrame, # pairs with prompt, chosen_story, rejected_story (and upvotes)
                 seed:int=0, # presentation-order seed
@@ -139,7 +145,7 @@ def judge_pairs(judge:Judge, # any judge
         elif col != 'p_a': res[col] = out[col].to_numpy()
     return res
 
-# %% ../nbs/08_eval.ipynb #a4c5b326
+# %% ../nbs/08_eval.ipynb #e2e0ec51
 def bootstrap_ci(x, # per-pair scores (1 right, 0 wrong, 0.5 tie)
                  n_boot:int=2000, alpha:float=.05, seed:int=0) -> tuple:
     "Percentile bootstrap interval of the mean of `x`."
@@ -154,18 +160,25 @@ def accuracy_ci(x, seed:int=0) -> dict:
     lo, hi = bootstrap_ci(x, seed=seed)
     return dict(acc=float(np.mean(x)) if len(x) else math.nan, lo=lo, hi=hi, n=len(x))
 
-# %% ../nbs/08_eval.ipynb #7f17a73f
+# %% ../nbs/08_eval.ipynb #24082b5c
 LEN_EDGES = (-math.inf, -200, -100, -25, 25, 100, 200, math.inf)  # words, chosen − rejected
 MARGIN_EDGES = (-math.inf, 0, .25, .5, .75, math.inf)  # relative upvote margin
+
+def bin_label(iv:pd.Interval) -> str:
+    "A short label for a left-closed bin: `< -200`, `-200 to -100`, `≥ 200`."
+    f = lambda v: f'{v:g}'
+    if iv.left == -math.inf: return f'< {f(iv.right)}'
+    if iv.right == math.inf: return f'≥ {f(iv.left)}'
+    return f'{f(iv.left)} to {f(iv.right)}'
 
 def binned_accuracy(correct, values, edges=LEN_EDGES, seed:int=0) -> pd.DataFrame:
     "Accuracy with 95% interval and n in each non-empty bin of `values` (bins closed on the left)."
     b = pd.cut(pd.Series(np.asarray(values, float)), list(edges), right=False)
     df = pd.DataFrame(dict(c=np.asarray(correct, float), b=b)).dropna()
-    rows = [dict(bin=str(k), **accuracy_ci(g.c.to_numpy(), seed)) for k, g in df.groupby('b', observed=True)]
+    rows = [dict(bin=bin_label(k), **accuracy_ci(g.c.to_numpy(), seed)) for k, g in df.groupby('b', observed=True)]
     return pd.DataFrame(rows, columns=['bin', 'acc', 'lo', 'hi', 'n'])
 
-# %% ../nbs/08_eval.ipynb #f4a6d589
+# %% ../nbs/08_eval.ipynb #297907db
 def calibration(p_chosen, n_bins:int=10) -> dict:
     "Reliability table, expected calibration error and Brier score of probabilities that the chosen story wins."
     p = np.asarray(p_chosen, float); p = p[~np.isnan(p)]
@@ -175,7 +188,7 @@ def calibration(p_chosen, n_bins:int=10) -> dict:
     ece = float((tab.n*(tab.mean_p - tab.freq).abs()).sum()/tab.n.sum()) if len(tab) else math.nan
     return dict(ece=ece, brier=float(np.mean((1 - p)**2)) if len(p) else math.nan, table=tab.to_dict('records'))
 
-# %% ../nbs/08_eval.ipynb #597cb1ae
+# %% ../nbs/08_eval.ipynb #3ad8150c
 def genrm_metrics(res:pd.DataFrame) -> dict:
     "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results."
     if 'verdict_ab' in res:
@@ -189,7 +202,7 @@ def genrm_metrics(res:pd.DataFrame) -> dict:
     v = res.verdict
     return dict(parse_rate=float(v.notna().mean()), first_position_rate=float(v[v.notna()].eq('A').mean()) if v.notna().any() else math.nan)
 
-# %% ../nbs/08_eval.ipynb #80562cb5
+# %% ../nbs/08_eval.ipynb #d31dfdbb
 def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     "All metrics of one judge's per-pair results."
     m = dict(kind=getattr(judge, 'kind', None), model=str(getattr(judge, 'model', '')), n_params=getattr(judge, 'n_params', None),
@@ -197,11 +210,12 @@ def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
              answered=float(res.answered.mean()), non_answers=int((~res.answered).sum()), ties=int((res.pref_chosen == .5).sum()),
              by_length_diff=binned_accuracy(res.correct, res.len_diff, LEN_EDGES, seed).to_dict('records'),
              by_upvote_margin=binned_accuracy(res.correct, res.upvote_margin, MARGIN_EDGES, seed).to_dict('records'))
+    if judge is not None and judge.extra: m['extra'] = dict(judge.extra)
     if 'p_chosen' in res: m['calibration'] = calibration(res.p_chosen)
     if 'verdict' in res: m['genrm'] = genrm_metrics(res)
     return m
 
-# %% ../nbs/08_eval.ipynb #c56ccc37
+# %% ../nbs/08_eval.ipynb #585849aa
 PAPER = {'bt': {'1B': .735, '8B': .78}, 'genrm': {'1B': .75, '8B': .767}, 'genrm-cot': {'1B': .65}, 'zero-shot': {'1B': .48}}
 PAPER_API = ('best zero-shot API judge (Claude-3.7-Sonnet)', .73)
 
@@ -212,7 +226,7 @@ def paper_number(kind:str, n_params:int|None=None, cot:bool=False) -> tuple:
     size = '8B' if n_params and n_params > 3e9 and '8B' in ref else '1B'
     return size, ref.get(size)
 
-# %% ../nbs/08_eval.ipynb #efdc8a86
+# %% ../nbs/08_eval.ipynb #735140f1
 def _size(n): return '' if not n else f'{n/1e9:.1f}B' if n >= 1e9 else f'{n/1e6:.0f}M'
 
 def comparison_table(metrics:dict) -> pd.DataFrame:
@@ -235,7 +249,7 @@ def md_table(df:pd.DataFrame) -> str:
     cells = [list(map(str, df.columns))] + [[str(v) for v in r] for r in df.itertuples(index=False)]
     return '\n'.join('| ' + ' | '.join(c) + ' |' for c in cells[:1] + [['---']*len(df.columns)] + cells[1:])
 
-# %% ../nbs/08_eval.ipynb #46a7d3ae
+# %% ../nbs/08_eval.ipynb #8199ece1
 def plot_bins(metrics:dict, key:str, xlabel:str, path:str|Path|None=None):
     "Accuracy (with 95% intervals) per bin for every judge, with the chance line."
     import matplotlib.pyplot as plt
@@ -264,14 +278,14 @@ def plot_reliability(cal:dict, name:str='bt', path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/08_eval.ipynb #d9cabffc
+# %% ../nbs/08_eval.ipynb #13d5ad5e
 def load_test(path:str|Path) -> tuple:
     "The complete test pairs and a note of how many pairs the file holds and how many were incomplete."
     full = load_rehydrated(path, complete_only=False)
     df = load_rehydrated(path, complete_only=True)
     return df, dict(path=str(path), pairs_in_file=len(full), incomplete_dropped=len(full) - len(df), evaluated=len(df))
 
-# %% ../nbs/08_eval.ipynb #61ac3796
+# %% ../nbs/08_eval.ipynb #756395f3
 def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     "Write report.md: the test set, the comparison table, the paper's numbers, per-judge details and the plots."
     lines = ['# LitBench evaluation', '', f"Test set `{test_info['path']}`: {test_info['evaluated']} complete pairs evaluated "
@@ -281,7 +295,7 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
              "95% intervals: percentile bootstrap over pairs. `paper`: the LitBench paper's test accuracy for the same judge with "
              f"the base model nearest in size (Llama-3.2-1B or 8B); {PAPER_API[0]}: {PAPER_API[1]:.2f}.", '']
     for name, m in metrics.items():
-        lines += [f'## {name}', '', f"Model `{m['model'] or '-'}`, {m['seconds']:.1f} s.", '', '**Accuracy by length difference (chosen − rejected, words)**', '',
+        lines += [f'## {name}', '', f"Model `{m['model'] or '-'}`, {m['seconds']:.1f} s. " + ', '.join(f'{k.replace("_", " ")}: {v}' for k, v in m.get('extra', {}).items()), '', '**Accuracy by length difference (chosen − rejected, words)**', '',
                   md_table(pd.DataFrame(m['by_length_diff']).round(3)), '', '**Accuracy by relative upvote margin**', '',
                   md_table(pd.DataFrame(m['by_upvote_margin']).round(3)), '']
         if 'calibration' in m: lines += [f"Calibration: ECE {m['calibration']['ece']:.3f}, Brier {m['calibration']['brier']:.3f} (reliability_{name}.png).", '']
@@ -289,7 +303,7 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)', '']
     return atomic_write(out/'report.md', '\n'.join(lines))
 
-# %% ../nbs/08_eval.ipynb #a6d78627
+# %% ../nbs/08_eval.ipynb #76331d57
 def evaluate(test:str, # rehydrated test CSV
              kinds:str='length,random', # judges, comma-separated: bt, genrm, zero-shot, length, random
              bt_model:str='', genrm_model:str='', zero_shot_model:str=SMOLLM2, # models of the model judges
@@ -333,7 +347,7 @@ def _show(figs, show):
         for f in figs: display(f)
     for f in figs: plt.close(f)
 
-# %% ../nbs/08_eval.ipynb #ba1dbd53
+# %% ../nbs/08_eval.ipynb #42544168
 from fastcore.script import call_parse
 
 @call_parse
