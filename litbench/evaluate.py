@@ -9,7 +9,7 @@ __all__ = ['JUDGE_KINDS', 'LEN_EDGES', 'MARGIN_EDGES', 'PAPER', 'PAPER_API', 'Ju
            'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'load_test', 'write_report',
            'evaluate', 'no_nan', 'main']
 
-# %% ../nbs/08_eval.ipynb #fd72faa6
+# %% ../nbs/08_eval.ipynb #6fcb40a4
 import math, time
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -17,7 +17,7 @@ from .core import *
 from .data import *
 from .models import SMOLLM2
 
-# %% ../nbs/08_eval.ipynb #8238f6c0
+# %% ../nbs/08_eval.ipynb #1fcadc06
 class Judge:
     "A pairwise preference judge: `compare(a, b, prompts)` -> DataFrame with `pref_a` per pair."
     kind, model, positional, n_params, cot = 'judge', '', False, None, False
@@ -29,7 +29,7 @@ def _pref(x, y) -> np.ndarray:
     x, y = np.asarray(x, float), np.asarray(y, float)
     return np.where(x > y, 1., np.where(x < y, 0., .5))
 
-# %% ../nbs/08_eval.ipynb #3b51fac3
+# %% ../nbs/08_eval.ipynb #37517707
 class LengthJudge(Judge):
     "The longer story (in words) wins: the length-bias baseline."
     kind = 'length'
@@ -48,7 +48,7 @@ def word_counts(texts) -> np.ndarray:
     "Word counts of a list of texts."
     return np.array([len(str(t).split()) for t in texts])
 
-# %% ../nbs/08_eval.ipynb #d6c9dcb6
+# %% ../nbs/08_eval.ipynb #37c1fa93
 def _n_params(m) -> int|None:
     "Parameter count of the torch model inside a wrapper, if it has one."
     for obj in (m, getattr(m, 'model', None)):
@@ -68,7 +68,7 @@ class BTJudge(Judge):
         self.extra = dict(truncated_stories=getattr(self.rm, 'n_truncated', 0) - cut0)
         return pd.DataFrame(dict(pref_a=_pref(ra, rb), p_a=1/(1 + np.exp(-(ra - rb))), reward_a=ra, reward_b=rb))
 
-# %% ../nbs/08_eval.ipynb #003ba099
+# %% ../nbs/08_eval.ipynb #cd3f7fd5
 class GenRMJudge(Judge):
     "A generative judge (trained GenRM or an untrained instruct model): parses `Preferred: A|B`."
     positional = True
@@ -83,12 +83,13 @@ class GenRMJudge(Judge):
         if 'truncated' in out: self.extra['truncated_pairs'] = int(out.truncated.sum())
         return out
 
-# %% ../nbs/08_eval.ipynb #edd59e0e
+# %% ../nbs/08_eval.ipynb #4ea41f27
 JUDGE_KINDS = ('bt', 'genrm', 'zero-shot', 'length', 'random')
 
 def make_judge(kind:str, # bt, genrm, zero-shot, length or random
                model:str='', # model path or name (bt, genrm, zero-shot)
                both_orders:bool=False, batch_size:int=8, max_new_tokens:int|None=None, seed:int=0,
+               max_length:int|None=None, # GenRM prompt limit in tokens (None = the model's saved setting)
               ) -> Judge:
     "Build the judge of `kind`, loading its model."
     if kind == 'length': return LengthJudge()
@@ -101,7 +102,8 @@ def make_judge(kind:str, # bt, genrm, zero-shot, length or random
         else: from litbench.genrm import GenRM
     except ImportError as e: raise LitbenchError(f'--kind {kind} needs {e.name}, which this installation lacks') from None
     if kind == 'bt': return BTJudge(RewardModel.from_pretrained(model), model, batch_size)
-    return GenRMJudge(GenRM.from_pretrained(model), model, kind, both_orders, batch_size, max_new_tokens)
+    g = GenRM.from_pretrained(model, **({'max_length': max_length} if max_length else {}))
+    return GenRMJudge(g, model, kind, both_orders, batch_size, max_new_tokens)
 
 def check_kinds(kinds:list, models:dict):
     "Fail early, before any model loads, on an unknown judge or a model judge without a model."
@@ -109,7 +111,7 @@ def check_kinds(kinds:list, models:dict):
         if k not in JUDGE_KINDS: raise LitbenchError(f'unknown judge kind {k!r}; use {", ".join(JUDGE_KINDS)}')
         if k in ('bt', 'genrm') and not models.get(k): raise LitbenchError(f'--kind {k} needs --model: the trained {k} model directory')
 
-# %% ../nbs/08_eval.ipynb #7529f5c5
+# %% ../nbs/08_eval.ipynb #05f3e718
 def present(n:int, positional:bool, seed:int=0) -> np.ndarray:
     "Boolean per pair: True where the chosen story is shown as A."
     if not positional: return np.ones(n, bool)
@@ -121,7 +123,7 @@ def margin(df:pd.DataFrame) -> pd.Series:
     c, r = (pd.to_numeric(df.get(f'{s}_comment_score', df.get(f'{s}_upvotes')), errors='coerce') for s in ('chosen', 'rejected'))
     return (c - r)/c.where(c > 0)
 
-# %% ../nbs/08_eval.ipynb #e2010507
+# %% ../nbs/08_eval.ipynb #b20fa1c3
 def judge_pairs(judge:Judge, # any judge
                 df:pd.DataFrame, # pairs with prompt, chosen_story, rejected_story (and upvotes)
                 seed:int=0, # presentation-order seed
@@ -145,7 +147,7 @@ def judge_pairs(judge:Judge, # any judge
         elif col != 'p_a': res[col] = out[col].to_numpy()
     return res
 
-# %% ../nbs/08_eval.ipynb #f7f42aa3
+# %% ../nbs/08_eval.ipynb #c876b815
 def bootstrap_ci(x, # per-pair scores (1 right, 0 wrong, 0.5 tie)
                  n_boot:int=2000, alpha:float=.05, seed:int=0) -> tuple:
     "Percentile bootstrap interval of the mean of `x`."
@@ -160,7 +162,7 @@ def accuracy_ci(x, seed:int=0) -> dict:
     lo, hi = bootstrap_ci(x, seed=seed)
     return dict(acc=float(np.mean(x)) if len(x) else math.nan, lo=lo, hi=hi, n=len(x))
 
-# %% ../nbs/08_eval.ipynb #77e3ce5b
+# %% ../nbs/08_eval.ipynb #90a8efc1
 LEN_EDGES = (-math.inf, -200, -100, -25, 25, 100, 200, math.inf)  # words, chosen − rejected
 MARGIN_EDGES = (-math.inf, 0, .25, .5, .75, math.inf)  # relative upvote margin
 
@@ -178,7 +180,7 @@ def binned_accuracy(correct, values, edges=LEN_EDGES, seed:int=0) -> pd.DataFram
     rows = [dict(bin=bin_label(k), **accuracy_ci(g.c.to_numpy(), seed)) for k, g in df.groupby('b', observed=True)]
     return pd.DataFrame(rows, columns=['bin', 'acc', 'lo', 'hi', 'n'])
 
-# %% ../nbs/08_eval.ipynb #7cfd3317
+# %% ../nbs/08_eval.ipynb #055fffcf
 def calibration(p_chosen, n_bins:int=10) -> dict:
     "Reliability table, expected calibration error and Brier score of probabilities that the chosen story wins."
     p = np.asarray(p_chosen, float); p = p[~np.isnan(p)]
@@ -188,7 +190,7 @@ def calibration(p_chosen, n_bins:int=10) -> dict:
     ece = float((tab.n*(tab.mean_p - tab.freq).abs()).sum()/tab.n.sum()) if len(tab) else math.nan
     return dict(ece=ece, brier=float(np.mean((1 - p)**2)) if len(p) else math.nan, table=tab.to_dict('records'))
 
-# %% ../nbs/08_eval.ipynb #6e333794
+# %% ../nbs/08_eval.ipynb #bfccace7
 def genrm_metrics(res:pd.DataFrame) -> dict:
     "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results."
     if 'verdict_ab' in res:
@@ -202,7 +204,7 @@ def genrm_metrics(res:pd.DataFrame) -> dict:
     v = res.verdict
     return dict(parse_rate=float(v.notna().mean()), first_position_rate=float(v[v.notna()].eq('A').mean()) if v.notna().any() else math.nan)
 
-# %% ../nbs/08_eval.ipynb #08b6cd49
+# %% ../nbs/08_eval.ipynb #081d96e3
 def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     "All metrics of one judge's per-pair results."
     m = dict(kind=getattr(judge, 'kind', None), model=str(getattr(judge, 'model', '')), n_params=getattr(judge, 'n_params', None),
@@ -215,7 +217,7 @@ def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     if 'verdict' in res: m['genrm'] = genrm_metrics(res)
     return m
 
-# %% ../nbs/08_eval.ipynb #b4610f6c
+# %% ../nbs/08_eval.ipynb #be4747ce
 PAPER = {'bt': {'1B': .735, '8B': .78}, 'genrm': {'1B': .75, '8B': .767}, 'genrm-cot': {'1B': .65}, 'zero-shot': {'1B': .48}}
 PAPER_API = ('best zero-shot API judge (Claude-3.7-Sonnet)', .73)
 
@@ -226,7 +228,7 @@ def paper_number(kind:str, n_params:int|None=None, cot:bool=False) -> tuple:
     size = '8B' if n_params and n_params > 3e9 and '8B' in ref else '1B'
     return size, ref.get(size)
 
-# %% ../nbs/08_eval.ipynb #f207439b
+# %% ../nbs/08_eval.ipynb #7a17b013
 def _size(n): return '' if not n else f'{n/1e9:.1f}B' if n >= 1e9 else f'{n/1e6:.0f}M'
 
 def comparison_table(metrics:dict) -> pd.DataFrame:
@@ -249,7 +251,7 @@ def md_table(df:pd.DataFrame) -> str:
     cells = [list(map(str, df.columns))] + [[str(v) for v in r] for r in df.itertuples(index=False)]
     return '\n'.join('| ' + ' | '.join(c) + ' |' for c in cells[:1] + [['---']*len(df.columns)] + cells[1:])
 
-# %% ../nbs/08_eval.ipynb #228cb072
+# %% ../nbs/08_eval.ipynb #8b44730e
 def plot_bins(metrics:dict, key:str, xlabel:str, path:str|Path|None=None):
     "Accuracy (with 95% intervals) per bin for every judge, with the chance line."
     import matplotlib.pyplot as plt
@@ -278,14 +280,14 @@ def plot_reliability(cal:dict, name:str='bt', path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/08_eval.ipynb #3f784bf5
+# %% ../nbs/08_eval.ipynb #16b5bae8
 def load_test(path:str|Path) -> tuple:
     "The complete test pairs and a note of how many pairs the file holds and how many were incomplete."
     full = load_rehydrated(path, complete_only=False)
     df = load_rehydrated(path, complete_only=True)
     return df, dict(path=str(path), pairs_in_file=len(full), incomplete_dropped=len(full) - len(df), evaluated=len(df))
 
-# %% ../nbs/08_eval.ipynb #3813fb4f
+# %% ../nbs/08_eval.ipynb #b3e236eb
 def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     "Write report.md: the test set, the comparison table, the paper's numbers, per-judge details and the plots."
     lines = ['# LitBench evaluation', '', f"Test set `{test_info['path']}`: {test_info['evaluated']} complete pairs evaluated "
@@ -303,12 +305,13 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)', '']
     return atomic_write(out/'report.md', '\n'.join(lines))
 
-# %% ../nbs/08_eval.ipynb #e342f7e2
+# %% ../nbs/08_eval.ipynb #84a9cbe4
 def evaluate(test:str, # rehydrated test CSV
              kinds:str='length,random', # judges, comma-separated: bt, genrm, zero-shot, length, random
              bt_model:str='', genrm_model:str='', zero_shot_model:str=SMOLLM2, # models of the model judges
              both_orders:bool=False, # GenRM and zero-shot judge both orders
              batch_size:int=8, max_new_tokens:int|None=None, # model batch size; GenRM generation budget
+             max_length:int|None=None, # GenRM / zero-shot prompt limit in tokens (None = the model's setting)
              out_dir:str|Path='', # run directory ('' = a new runs/eval_<time>)
              seed:int=0, # presentation order, chance judge, bootstrap
              judges:dict|None=None, # already built judges by name (used instead of `kinds`)
@@ -325,7 +328,7 @@ def evaluate(test:str, # rehydrated test CSV
     metrics = {}
     for name in kinds_l:
         t0 = time.time()
-        j = judges[name] if judges else make_judge(name, models.get(name, ''), both_orders, batch_size, max_new_tokens, seed)
+        j = judges[name] if judges else make_judge(name, models.get(name, ''), both_orders, batch_size, max_new_tokens, seed, max_length)
         res = judge_pairs(j, df, seed)
         ids = [c for c in ('chosen_comment_id', 'rejected_comment_id', 'prompt') if c in df]
         pd.concat([res[['pair']], df[ids].reset_index(drop=True), res.drop(columns='pair')], axis=1).to_csv(out/f'predictions_{name}.csv', index=False)
@@ -334,7 +337,7 @@ def evaluate(test:str, # rehydrated test CSV
     figs = [plot_bins(metrics, 'by_length_diff', 'length difference, chosen − rejected (words)', out/'accuracy_by_length.png'),
             plot_bins(metrics, 'by_upvote_margin', 'relative upvote margin (chosen − rejected) / chosen', out/'accuracy_by_margin.png')]
     figs += [plot_reliability(m['calibration'], n, out/f'reliability_{n}.png') for n, m in metrics.items() if 'calibration' in m]
-    write_json(out/metrics_name, no_nan(dict(test=info, seed=seed, both_orders=both_orders, judges=metrics,
+    write_json(out/metrics_name, no_nan(dict(test=info, seed=seed, both_orders=both_orders, max_length=max_length, judges=metrics,
                                       paper=dict(PAPER, api_best=PAPER_API[1]))))
     write_report(out, metrics, info)
     _show(figs, show)
@@ -356,7 +359,7 @@ def _show(figs, show):
         for f in figs: display(f)
     for f in figs: plt.close(f)
 
-# %% ../nbs/08_eval.ipynb #72446556
+# %% ../nbs/08_eval.ipynb #a3ae0885
 from fastcore.script import call_parse
 
 @call_parse
@@ -368,12 +371,13 @@ def main(kind:str='length', # judge: bt, genrm, zero-shot, length or random (com
          output:str='', # metrics JSON; report.md, plots and predictions go beside it ('' = runs/eval_<time>/metrics.json)
          batch_size:int=8, # pairs per forward pass
          max_new_tokens:int=0, # GenRM generation budget (0 = the GenRM default)
+         max_length:int=0, # GenRM / zero-shot prompt limit in tokens (0 = the model's saved setting)
          seed:int=0, # presentation order, chance judge, bootstrap
         ):
     "Evaluate judges on the rehydrated LitBench test set: accuracy with 95% intervals, bias and calibration, report.md."
     test = test or str(find_rehydrated() or DATA_DIR/REHYDRATED_NAME)
     out = Path(output) if output else None
-    r = evaluate(test, kind, model, model, model or SMOLLM2, both_orders, batch_size, max_new_tokens or None,
+    r = evaluate(test, kind, model, model, model or SMOLLM2, both_orders, batch_size, max_new_tokens or None, max_length or None,
                  out.parent if out else '', seed, metrics_name=out.name if out else 'metrics.json')
     t = r['test']
     print(f"{t['evaluated']} pairs evaluated ({t['pairs_in_file']} in {t['path']}, {t['incomplete_dropped']} incomplete dropped)")
