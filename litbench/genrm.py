@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
-           'parse_verdict', 'flip', 'combine', 'GenRM']
+           'parse_verdict', 'flip', 'combine', 'GenRM', 'sft_rows', 'freeze_lower', 'sft_config']
 
-# %% ../nbs/07_genrm.ipynb #82efcfbe
+# %% ../nbs/07_genrm.ipynb #067dc7aa
 import math, os, re, time, warnings
 from pathlib import Path
 import pandas as pd
@@ -16,7 +16,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample
 from .models import load_base_model, resolve_model
 
-# %% ../nbs/07_genrm.ipynb #148488d7
+# %% ../nbs/07_genrm.ipynb #89141022
 STYLES = {
     'llama': ('You are judging two short stories written for the same prompt. Compare them on originality, '
               'imagery, emotional impact, coherence and technical skill, and decide which one is better.'),
@@ -27,7 +27,7 @@ ANSWER_FORMAT = {False: 'Answer with exactly one line: "Preferred: A" or "Prefer
                  True: 'First write "Reasoning:" followed by a short comparison, then a final line: "Preferred: A" or "Preferred: B".'}
 ASSISTANT_MARK = '### Assistant:'  # marks the answer for tokenizers without a chat template
 
-# %% ../nbs/07_genrm.ipynb #3c207cdd
+# %% ../nbs/07_genrm.ipynb #47437981
 def build_prompt(story_a:str, story_b:str, # the two stories, in the order shown
                  style:str='llama', # key of `STYLES`
                  use_cot:bool=False, # ask for reasoning before the verdict
@@ -47,7 +47,7 @@ def build_answer(label:str, # 'A' or 'B'
     if use_cot and rationale: return f'Reasoning: {" ".join(str(rationale).split())}\nPreferred: {label}'
     return f'Preferred: {label}'
 
-# %% ../nbs/07_genrm.ipynb #524425e4
+# %% ../nbs/07_genrm.ipynb #b3fe86b7
 def has_chat_template(tok) -> bool:
     "True when `tok` carries a chat template."
     return bool(getattr(tok, 'chat_template', None))
@@ -70,7 +70,7 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
 
-# %% ../nbs/07_genrm.ipynb #d39cac7b
+# %% ../nbs/07_genrm.ipynb #6591ee35
 def split_budget(la:int, lb:int, budget:int) -> tuple:
     "Token counts to keep of two stories of `la`, `lb` tokens within `budget`: shorter one first."
     if la + lb <= budget: return la, lb
@@ -83,7 +83,7 @@ def _cut(tok, ids:list, n:int) -> str:
     "The text of the first `n` of `ids`, marked as cut."
     return tok.decode(ids[:max(n, 0)], skip_special_tokens=True).rstrip() + ' […]'
 
-# %% ../nbs/07_genrm.ipynb #b422fb1e
+# %% ../nbs/07_genrm.ipynb #e7d078d3
 def fit_pair(tok, story_a:str, story_b:str,
              max_length:int, # token limit for the whole sequence
              answer:str|None=None, # the target completion (training); None when judging
@@ -107,7 +107,7 @@ def fit_pair(tok, story_a:str, story_b:str,
         b = _cut(tok, tb, kb) if kb < len(tb) else story_b
     raise LitbenchError(f'could not fit a pair into max_length={max_length}')
 
-# %% ../nbs/07_genrm.ipynb #b77ba9b6
+# %% ../nbs/07_genrm.ipynb #3e37749d
 _KEY = r'(?:preferred(?:\s+story)?|final\s+answer|answer|verdict|winner|choice|better\s+story)'
 _ANSWER = re.compile(_KEY + r'\s*[:=\-–—]\s*(?:story\s*)?[(\[]?\s*([AaBb])\b(?![\'’])([^\n]*)', re.I)
 _BARE = re.compile(r'^\W*(?:story\s*)?([AB])\W*$', re.I)
@@ -129,7 +129,7 @@ def parse_verdict(text:str|None) -> str|None:
     m = _BARE.match(lines[-1]) if lines else None
     return m.group(1).upper() if m else None
 
-# %% ../nbs/07_genrm.ipynb #303fc8f3
+# %% ../nbs/07_genrm.ipynb #696b0507
 def flip(v:str|None) -> str|None:
     "The same verdict seen with A and B swapped."
     return {'A': 'B', 'B': 'A'}.get(v)
@@ -139,7 +139,7 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
-# %% ../nbs/07_genrm.ipynb #7d8eabde
+# %% ../nbs/07_genrm.ipynb #e1310a43
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
@@ -172,7 +172,13 @@ class GenRM:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
-# %% ../nbs/07_genrm.ipynb #da1c4c0f
+# %% ../nbs/07_genrm.ipynb #0a079b4d
+def _autocast(model):
+    "bf16 autocast for a float32 model on CPU (about twice as fast here), else a no-op context."
+    import torch
+    on = model.device.type == 'cpu' and next(model.parameters()).dtype == torch.float32
+    return torch.autocast('cpu', dtype=torch.bfloat16, enabled=on)
+
 def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) -> list:
     "Greedy continuations (token lists) for `id_lists`, batched by sorted length, returned in input order."
     import torch
@@ -186,13 +192,13 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         mask = torch.zeros_like(ids)
         for r, i in enumerate(idx):
             n = len(id_lists[i]); ids[r, width-n:] = torch.tensor(id_lists[i]); mask[r, width-n:] = 1
-        with torch.no_grad():
+        with torch.inference_mode(), _autocast(model):
             gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
                                  do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
     return out
 
-# %% ../nbs/07_genrm.ipynb #41a6340d
+# %% ../nbs/07_genrm.ipynb #cd8f1856
 @patch
 def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writing_prompts:list|None=None) -> tuple:
     "`(token id lists, truncated flags)` of the judge prompts, stories fitted to `max_length - max_new_tokens`."
@@ -213,7 +219,7 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
-# %% ../nbs/07_genrm.ipynb #943cd42a
+# %% ../nbs/07_genrm.ipynb #ebe7d346
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
@@ -231,14 +237,55 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     ids, cut = self.prompt_ids(a + b if both_orders else a, b + a if both_orders else b, mnt, wps)
     raw = self.generate(ids, batch_size, mnt)
     n = len(a); v = [parse_verdict(r) for r in raw]
-    df = pd.DataFrame(dict(verdict=v[:n], parsed=[x is not None for x in v[:n]], raw=raw[:n],
+    obj = lambda xs: pd.Series(xs, dtype=object)  # keep None (pandas 3 would store NaN in a string column)
+    df = pd.DataFrame(dict(verdict=obj(v[:n]), parsed=[x is not None for x in v[:n]], raw=raw[:n],
                            truncated=[c1 or c2 for c1, c2 in zip(cut[:n], cut[n:] or cut[:n])]))
     if both_orders:
         ba = [flip(x) for x in v[n:]]
         comb = [combine(x, y) for x, y in zip(v[:n], ba)]
-        df = df.assign(verdict=[c[0] for c in comb], verdict_ab=v[:n], verdict_ba=ba, parsed_ab=df.parsed,
-                       parsed_ba=[x is not None for x in ba], raw_ba=raw[n:], agree=[c[1] for c in comb])
+        df = df.assign(verdict=obj([c[0] for c in comb]), verdict_ab=obj(v[:n]), verdict_ba=obj(ba), parsed_ab=df.parsed,
+                       parsed_ba=[x is not None for x in ba], raw_ba=raw[n:], agree=obj([c[1] for c in comb]))
         df['parsed'] = df.parsed_ab & df.parsed_ba
     dt = time.perf_counter() - t0
     self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
+
+# %% ../nbs/07_genrm.ipynb #e1f74be0
+def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
+             max_length:int, style:str='llama', use_cot:bool=False, include_prompt:bool=False) -> tuple:
+    "`(rows, n_truncated, n_tokens)`: TRL prompt/completion rows fitted to `max_length`."
+    rows, cut, ntok = [], 0, 0
+    for r in df.itertuples(index=False):
+        ans = build_answer(r.chosen_story, getattr(r, 'rationale', None), use_cot)
+        p, n, c = fit_pair(tok, r.story_a, r.story_b, max_length, answer=ans, style=style, use_cot=use_cot,
+                           writing_prompt=r.prompt if include_prompt else None)
+        rows.append(pair_example(tok, p, ans)); cut += c; ntok += n
+    return rows, cut, ntok
+
+# %% ../nbs/07_genrm.ipynb #89b1a241
+def freeze_lower(model, n:int) -> int:
+    "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
+    if n > 0:
+        base = model.base_model
+        layers = getattr(base, 'layers', None)
+        if layers is None: raise LitbenchError(f'freeze_layers: cannot find the layers of {type(model).__name__}')
+        if n > len(layers): raise LitbenchError(f'freeze_layers={n} but the model has {len(layers)} layers')
+        for m in [base.get_input_embeddings(), *layers[:n]]:
+            for p in m.parameters(): p.requires_grad_(False)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+def _cuda() -> bool:
+    import torch; return torch.cuda.is_available()
+
+def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int, keep:int, max_steps:int,
+               report_to:str, seed:int, bf16:bool):
+    "The SFTConfig of a run: completion-only loss, length-grouped batches, checkpoints at half and end."
+    from trl import SFTConfig
+    return SFTConfig(
+        output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
+        per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
+        lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=max_length,
+        completion_only_loss=True, train_sampling_strategy='group_by_length', bf16=bf16, eval_strategy='no',
+        save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
+        report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
+        save_only_model=False)
