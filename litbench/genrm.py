@@ -7,7 +7,7 @@ __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
            'parse_verdict', 'flip', 'combine', 'GenRM', 'sft_rows', 'freeze_lower', 'sft_config']
 
-# %% ../nbs/07_genrm.ipynb #067dc7aa
+# %% ../nbs/07_genrm.ipynb #ad353971
 import math, os, re, time, warnings
 from pathlib import Path
 import pandas as pd
@@ -16,7 +16,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample
 from .models import load_base_model, resolve_model
 
-# %% ../nbs/07_genrm.ipynb #89141022
+# %% ../nbs/07_genrm.ipynb #28f54798
 STYLES = {
     'llama': ('You are judging two short stories written for the same prompt. Compare them on originality, '
               'imagery, emotional impact, coherence and technical skill, and decide which one is better.'),
@@ -27,7 +27,7 @@ ANSWER_FORMAT = {False: 'Answer with exactly one line: "Preferred: A" or "Prefer
                  True: 'First write "Reasoning:" followed by a short comparison, then a final line: "Preferred: A" or "Preferred: B".'}
 ASSISTANT_MARK = '### Assistant:'  # marks the answer for tokenizers without a chat template
 
-# %% ../nbs/07_genrm.ipynb #47437981
+# %% ../nbs/07_genrm.ipynb #4ebf691c
 def build_prompt(story_a:str, story_b:str, # the two stories, in the order shown
                  style:str='llama', # key of `STYLES`
                  use_cot:bool=False, # ask for reasoning before the verdict
@@ -47,7 +47,7 @@ def build_answer(label:str, # 'A' or 'B'
     if use_cot and rationale: return f'Reasoning: {" ".join(str(rationale).split())}\nPreferred: {label}'
     return f'Preferred: {label}'
 
-# %% ../nbs/07_genrm.ipynb #b3fe86b7
+# %% ../nbs/07_genrm.ipynb #346c90ad
 def has_chat_template(tok) -> bool:
     "True when `tok` carries a chat template."
     return bool(getattr(tok, 'chat_template', None))
@@ -70,7 +70,7 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
 
-# %% ../nbs/07_genrm.ipynb #6591ee35
+# %% ../nbs/07_genrm.ipynb #1e4c58c8
 def split_budget(la:int, lb:int, budget:int) -> tuple:
     "Token counts to keep of two stories of `la`, `lb` tokens within `budget`: shorter one first."
     if la + lb <= budget: return la, lb
@@ -83,7 +83,7 @@ def _cut(tok, ids:list, n:int) -> str:
     "The text of the first `n` of `ids`, marked as cut."
     return tok.decode(ids[:max(n, 0)], skip_special_tokens=True).rstrip() + ' […]'
 
-# %% ../nbs/07_genrm.ipynb #e7d078d3
+# %% ../nbs/07_genrm.ipynb #998c39ba
 def fit_pair(tok, story_a:str, story_b:str,
              max_length:int, # token limit for the whole sequence
              answer:str|None=None, # the target completion (training); None when judging
@@ -107,7 +107,7 @@ def fit_pair(tok, story_a:str, story_b:str,
         b = _cut(tok, tb, kb) if kb < len(tb) else story_b
     raise LitbenchError(f'could not fit a pair into max_length={max_length}')
 
-# %% ../nbs/07_genrm.ipynb #3e37749d
+# %% ../nbs/07_genrm.ipynb #e41564f9
 _KEY = r'(?:preferred(?:\s+story)?|final\s+answer|answer|verdict|winner|choice|better\s+story)'
 _ANSWER = re.compile(_KEY + r'\s*[:=\-–—]\s*(?:story\s*)?[(\[]?\s*([AaBb])\b(?![\'’])([^\n]*)', re.I)
 _BARE = re.compile(r'^\W*(?:story\s*)?([AB])\W*$', re.I)
@@ -129,7 +129,7 @@ def parse_verdict(text:str|None) -> str|None:
     m = _BARE.match(lines[-1]) if lines else None
     return m.group(1).upper() if m else None
 
-# %% ../nbs/07_genrm.ipynb #696b0507
+# %% ../nbs/07_genrm.ipynb #ed88d9d2
 def flip(v:str|None) -> str|None:
     "The same verdict seen with A and B swapped."
     return {'A': 'B', 'B': 'A'}.get(v)
@@ -139,7 +139,7 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
-# %% ../nbs/07_genrm.ipynb #e1310a43
+# %% ../nbs/07_genrm.ipynb #c03a6074
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
@@ -172,7 +172,7 @@ class GenRM:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
-# %% ../nbs/07_genrm.ipynb #0a079b4d
+# %% ../nbs/07_genrm.ipynb #1b46c386
 def _autocast(model):
     "bf16 autocast for a float32 model on CPU (about twice as fast here), else a no-op context."
     import torch
@@ -198,7 +198,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
     return out
 
-# %% ../nbs/07_genrm.ipynb #cd8f1856
+# %% ../nbs/07_genrm.ipynb #1e9f816e
 @patch
 def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writing_prompts:list|None=None) -> tuple:
     "`(token id lists, truncated flags)` of the judge prompts, stories fitted to `max_length - max_new_tokens`."
@@ -219,7 +219,7 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
-# %% ../nbs/07_genrm.ipynb #ebe7d346
+# %% ../nbs/07_genrm.ipynb #70330971
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
@@ -250,7 +250,7 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07_genrm.ipynb #e1f74be0
+# %% ../nbs/07_genrm.ipynb #c231af5c
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
              max_length:int, style:str='llama', use_cot:bool=False, include_prompt:bool=False) -> tuple:
     "`(rows, n_truncated, n_tokens)`: TRL prompt/completion rows fitted to `max_length`."
@@ -262,7 +262,7 @@ def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, cho
         rows.append(pair_example(tok, p, ans)); cut += c; ntok += n
     return rows, cut, ntok
 
-# %% ../nbs/07_genrm.ipynb #89b1a241
+# %% ../nbs/07_genrm.ipynb #3c751012
 def freeze_lower(model, n:int) -> int:
     "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
     if n > 0:
