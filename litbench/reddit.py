@@ -7,7 +7,7 @@ __all__ = ['ID_RE', 'USER_AGENT', 'CRED_HELP', 'RETRY_STATUS', 'COMMENT_FIELDS',
            'fullname', 'batches', 'unique', 'request_floor', 'RequestCounter', 'reddit_client', 'FetchError',
            'describe', 'Retry', 'payload', 'fetch_info', 'RedditEmulator']
 
-# %% ../nbs/03_reddit.ipynb #22e7037c
+# %% ../nbs/03_reddit.ipynb #5c2e720f
 import configparser, http.server, itertools, json, math, os, random, re, socketserver, tempfile, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +15,7 @@ from urllib.parse import urlparse, parse_qs
 import praw, prawcore
 from .core import *
 
-# %% ../nbs/03_reddit.ipynb #636f0f72
+# %% ../nbs/03_reddit.ipynb #3280f7e4
 ID_RE = re.compile(r'[0-9a-z]{1,13}')
 
 def normalize_id(x, # an ID as found in a file: `abc1234`, ` T1_ABC1234 `
@@ -31,7 +31,7 @@ def fullname(id_:str, kind:str='t1') -> str:
     "`t1_<id>` (comment) or `t3_<id>` (post)."
     return f'{kind}_{id_}'
 
-# %% ../nbs/03_reddit.ipynb #acd6b5a0
+# %% ../nbs/03_reddit.ipynb #f683b14e
 def batches(items:list, size:int=100) -> list:
     "`items` in order, cut into lists of at most `size` (Reddit's `/api/info` limit is 100 fullnames)."
     return [list(items[i:i+size]) for i in range(0, len(items), size)]
@@ -44,7 +44,7 @@ def request_floor(n_comments:int, n_posts:int, size:int=100) -> int:
     "The fewest `/api/info` requests that can fetch `n_comments` comments and then their `n_posts` posts."
     return math.ceil(n_comments/size) + math.ceil(n_posts/size)
 
-# %% ../nbs/03_reddit.ipynb #cf20b60a
+# %% ../nbs/03_reddit.ipynb #3aab8858
 USER_AGENT = 'python:litbench:v0.1 (LitBench test-set rehydration)'
 CRED_HELP = ('set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (a "script" app from https://www.reddit.com/prefs/apps), '
              'or praw_client_id / praw_client_secret, or pass --site naming a praw.ini site that holds them')
@@ -66,7 +66,7 @@ class _NoRetry(prawcore.sessions.RetryStrategy):
     def consume_available_retry(self): return self
     def should_retry_on_failure(self): return False
 
-# %% ../nbs/03_reddit.ipynb #b34c914d
+# %% ../nbs/03_reddit.ipynb #b383ed4c
 def reddit_client(site:str|None=None, # a praw.ini site name; None uses PRAW's DEFAULT section and the environment
                   counts:dict|None=None, # dict updated with request counts (`api`, `token`)
                  ) -> praw.Reddit:
@@ -93,7 +93,7 @@ def _site_has(site, key) -> bool:
     cfg = praw.config.Config.CONFIG
     return bool(site and cfg is not None and cfg.has_section(site) and cfg.get(site, key, fallback=None))
 
-# %% ../nbs/03_reddit.ipynb #33413035
+# %% ../nbs/03_reddit.ipynb #9bac3e4b
 class FetchError(LitbenchError):
     "A request that kept failing after all its retries."
 
@@ -111,7 +111,7 @@ def describe(e:Exception) -> str:
     orig = getattr(e, 'original_exception', None)
     return type(orig or e).__name__
 
-# %% ../nbs/03_reddit.ipynb #72462aeb
+# %% ../nbs/03_reddit.ipynb #54921895
 @dataclass
 class Retry:
     "Bounded exponential backoff with jitter; honours 429 `Retry-After` and `x-ratelimit-reset`."
@@ -154,7 +154,7 @@ class Retry:
                 self.retries += 1; self.log.append((attempt, describe(e), round(w, 2)))
                 self.sleep(w)
 
-# %% ../nbs/03_reddit.ipynb #8989cdd3
+# %% ../nbs/03_reddit.ipynb #7d58cf30
 COMMENT_FIELDS = ('id', 'link_id', 'score', 'created_utc', 'author', 'body')
 POST_FIELDS = ('id', 'title', 'created_utc')
 
@@ -173,7 +173,7 @@ def fetch_info(reddit:praw.Reddit, # client from `reddit_client`
     if len(names) > 100: raise ValueError(f'/api/info takes at most 100 fullnames, got {len(names)}')
     return {o.fullname: payload(o) for o in reddit.info(fullnames=list(names))}
 
-# %% ../nbs/03_reddit.ipynb #1e3bcb94
+# %% ../nbs/03_reddit.ipynb #a5cbe84b
 FAULTS = ('500', '502', '503', '504', '429', 'drop', 'timeout')
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -194,9 +194,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                    [('Connection', 'close')])
     def do_GET(self):
         u = urlparse(self.path)
-        if u.path.rstrip('/') != '/api/info': return self._send(404, {'message': 'Not Found', 'error': 404})
-        names = [n for n in ','.join(parse_qs(u.query).get('id', [])).split(',') if n]
-        code, body, headers = self.server.emu.answer(names)
+        m = re.fullmatch(r'/comments/([0-9a-z]+)/?', u.path)
+        if m: code, body, headers = self.server.emu.answer([f't3_{m.group(1)}'], page=True)
+        elif u.path.rstrip('/') == '/api/info':
+            names = [n for n in ','.join(parse_qs(u.query).get('id', [])).split(',') if n]
+            code, body, headers = self.server.emu.answer(names)
+        else: return self._send(404, {'message': 'Not Found', 'error': 404})
         if code == 'drop': self.close_connection = True; return
         if code == 'timeout': time.sleep(self.server.emu.hang); self.close_connection = True; return
         self._send(code, body, headers)
@@ -204,7 +207,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads, block_on_close, allow_reuse_address = True, False, True
 
-# %% ../nbs/03_reddit.ipynb #79807e14
+# %% ../nbs/03_reddit.ipynb #ec8179d3
 class RedditEmulator:
     "A local Reddit API (`/api/info` + OAuth token) over a snapshot, with rate limits, latency and faults."
     def __init__(self, snapshot:str|Path|dict, # snapshot JSON path or dict {comments: {id: …}, posts: {id: …}}
@@ -231,7 +234,7 @@ class RedditEmulator:
     @staticmethod
     def _post(p): return dict(p, name=f"t3_{p['id']}", subreddit='WritingPrompts', subreddit_id='t5_2s3nb', author='[deleted]')
 
-# %% ../nbs/03_reddit.ipynb #4a4c7e10
+# %% ../nbs/03_reddit.ipynb #0a2d6510
 def _inject(self:RedditEmulator, *kinds:str):
     "Make the next API requests fail as `kinds` (one of `FAULTS` each), in order."
     bad = [k for k in kinds if k not in FAULTS]
@@ -246,8 +249,10 @@ def _budget(self:RedditEmulator):
     reset = max(1, math.ceil(self.window - (now - self.t0)))
     return reset
 
-def _answer(self:RedditEmulator, names:list) -> tuple:
-    "(status or fault, body, headers) for an `/api/info` request of `names`."
+def _listing(kids): return dict(kind='Listing', data=dict(after=None, before=None, dist=len(kids), children=kids))
+
+def _answer(self:RedditEmulator, names:list, page:bool=False) -> tuple:
+    "(status or fault, body, headers) for an `/api/info` request of `names` (or, with `page`, a post's `/comments/` page)."
     with self.lock:
         self.stats['api'] += 1
         reset = self._budget()
@@ -265,7 +270,8 @@ def _answer(self:RedditEmulator, names:list) -> tuple:
     if len(names) > 100: return 400, {'message': 'Bad Request', 'error': 400, 'reason': 'TOO_MANY_IDS'}, self._headers(reset)
     kids = [dict(kind=n[:2], data=self.things[n]) for n in names if n in self.things]
     with self.lock: self.stats['served'] += len(kids)
-    return 200, dict(kind='Listing', data=dict(after=None, before=None, dist=len(kids), children=kids)), self._headers(reset)
+    if page: return (200, [_listing(kids), _listing([])], self._headers(reset)) if kids else (404, {'message': 'Not Found', 'error': 404}, self._headers(reset))
+    return 200, _listing(kids), self._headers(reset)
 
 def _headers(self:RedditEmulator, reset:int) -> list:
     "The x-ratelimit headers Reddit sends."
@@ -274,7 +280,7 @@ def _headers(self:RedditEmulator, reset:int) -> list:
 
 RedditEmulator.inject, RedditEmulator._budget, RedditEmulator.answer, RedditEmulator._headers = _inject, _budget, _answer, _headers
 
-# %% ../nbs/03_reddit.ipynb #0c95696c
+# %% ../nbs/03_reddit.ipynb #dd806620
 def _start(self:RedditEmulator):
     "Serve on a free loopback port and register the praw.ini site."
     self.server = _Server(('127.0.0.1', 0), _Handler); self.server.emu = self
