@@ -6,7 +6,7 @@
 __all__ = ['PAIR_COLS', 'STATE_NAME', 'REPORT_NAME', 'OUT_COLS', 'read_pairs', 'StateStore', 'fetch_missing', 'comment_status',
            'side', 'build_table', 'completeness', 'show_report', 'rehydrate', 'main']
 
-# %% ../nbs/04_rehydrate.ipynb #3c14795f
+# %% ../nbs/04_rehydrate.ipynb #6ad0254f
 import json, math, signal, sqlite3, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -17,7 +17,7 @@ from .core import *
 from .data import TEST_HUB, REHYDRATED_NAME, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, make_sample, sample_test
 from .reddit import *
 
-# %% ../nbs/04_rehydrate.ipynb #ca0111e4
+# %% ../nbs/04_rehydrate.ipynb #997ba114
 PAIR_COLS = ('chosen_comment_id', 'rejected_comment_id')
 
 def read_pairs(src:str|Path=TEST_HUB, # hub id or local csv/parquet/jsonl with chosen_comment_id, rejected_comment_id
@@ -33,7 +33,7 @@ def read_pairs(src:str|Path=TEST_HUB, # hub id or local csv/parquet/jsonl with c
                             f'({len(bad)} in all); expected base-36 IDs like 1a2b3c4, optionally prefixed t1_')
     return pd.DataFrame(norm)
 
-# %% ../nbs/04_rehydrate.ipynb #27cb7f6e
+# %% ../nbs/04_rehydrate.ipynb #80075529
 STATE_NAME = 'rehydration_state.sqlite'
 REPORT_NAME = 'rehydration_report.json'
 
@@ -75,7 +75,7 @@ class StateStore:
     def __len__(self): return self.con.execute('SELECT COUNT(*) FROM things').fetchone()[0]
     def close(self): self.con.close()
 
-# %% ../nbs/04_rehydrate.ipynb #d9b3aad6
+# %% ../nbs/04_rehydrate.ipynb #d0863cb3
 def fetch_missing(store:StateStore, # where batches are saved
                   names:list, # fullnames wanted, in order
                   clients:list, # one PRAW client per worker
@@ -93,18 +93,20 @@ def fetch_missing(store:StateStore, # where batches are saved
         if not hasattr(local, 'r'):
             with lock: local.r = clients[next(pool_ids)]
         return local.r
-    with ThreadPoolExecutor(max_workers=len(clients)) as ex, \
-         tqdm(total=sum(map(len, todo)), desc=desc, unit='id', disable=not progress, mininterval=1) as bar:
-        futs = {ex.submit(lambda b: retry(fetch_info, client(), b), b): b for b in todo}
-        for f in as_completed(futs):
-            b = futs[f]
-            try: store.save(b, f.result())
-            except FetchError as e: failed.append((b, str(e)))
-            bar.update(len(b))
-            if counts is not None: bar.set_postfix(requests=counts['api'], retries=retry.retries, refresh=False)
+    ex = ThreadPoolExecutor(max_workers=len(clients))
+    try:
+        with tqdm(total=sum(map(len, todo)), desc=desc, unit='id', disable=not progress, mininterval=1) as bar:
+            futs = {ex.submit(lambda b: retry(fetch_info, client(), b), b): b for b in todo}
+            for f in as_completed(futs):
+                b = futs[f]
+                try: store.save(b, f.result())
+                except FetchError as e: failed.append((b, str(e)))
+                bar.update(len(b))
+                if counts is not None: bar.set_postfix(requests=counts['api'], retries=retry.retries, refresh=False)
+    finally: ex.shutdown(wait=False, cancel_futures=True)  # on Ctrl-C or an error, queued batches are not sent
     return failed
 
-# %% ../nbs/04_rehydrate.ipynb #ee50adce
+# %% ../nbs/04_rehydrate.ipynb #ec3740ca
 OUT_COLS = list(SCHEMAS['rehydrated'].required) + ['chosen_status', 'rejected_status']
 
 def comment_status(c:dict|None) -> str:
@@ -120,7 +122,7 @@ def side(c:dict|None, id_:str, k:str) -> dict:
             f'{k}_comment_score': c.get('score') if c else None, f'{k}_username': c.get('author') or '[deleted]' if st == 'ok' else '',
             f'{k}_timestamp': fmt_time(c['created_utc']) if c and c.get('created_utc') is not None else '', f'{k}_status': st}
 
-# %% ../nbs/04_rehydrate.ipynb #89ad6b27
+# %% ../nbs/04_rehydrate.ipynb #9fcd076f
 def build_table(pairs:pd.DataFrame, # normalised ID pairs
                 comments:dict, # {t1_ fullname: payload}
                 posts:dict, # {t3_ fullname: payload}
@@ -134,7 +136,7 @@ def build_table(pairs:pd.DataFrame, # normalised ID pairs
     df = pd.DataFrame(rows, columns=OUT_COLS)
     return df.astype({'chosen_comment_score': 'Int64', 'rejected_comment_score': 'Int64'})
 
-# %% ../nbs/04_rehydrate.ipynb #ad096eb2
+# %% ../nbs/04_rehydrate.ipynb #447f5c92
 def completeness(df:pd.DataFrame) -> dict:
     "Complete pairs, and per reason the pairs it makes incomplete and the comments it affects."
     st = df[['chosen_status', 'rejected_status']]
@@ -155,7 +157,7 @@ def show_report(rep:dict):
           f"requests this run {q['api']} (floor {q['floor']}, retries {q['retries']}, token {q['token']}); {rep['wall_s']} s")
     print(f"wrote {rep['output']}")
 
-# %% ../nbs/04_rehydrate.ipynb #e19e5e5e
+# %% ../nbs/04_rehydrate.ipynb #0eab1d35
 def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, rejected_comment_id
               output_dir:str|Path=DATA_DIR, # where the CSV, the report and the state store go
               max_workers:int=4, # parallel requests
@@ -197,7 +199,7 @@ def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_com
     if verbose: show_report(rep)
     return rep
 
-# %% ../nbs/04_rehydrate.ipynb #57d8c12b
+# %% ../nbs/04_rehydrate.ipynb #e30deac6
 from fastcore.script import call_parse
 
 @call_parse
@@ -209,5 +211,5 @@ def main(ids:str=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, r
          emulator_snapshot:str='', # serve this snapshot with the local Reddit emulator and rehydrate through it (offline)
         ):
     "Rehydrate the LitBench test set from Reddit (resumable; run again after an interruption)."
-    if not emulator_snapshot: return rehydrate(ids, output_dir, max_workers, site or None)
-    with RedditEmulator(emulator_snapshot, latency=0.01) as emu: return rehydrate(ids, output_dir, max_workers, emu.site)
+    if not emulator_snapshot: rehydrate(ids, output_dir, max_workers, site or None); return
+    with RedditEmulator(emulator_snapshot, latency=0.01) as emu: rehydrate(ids, output_dir, max_workers, emu.site)
