@@ -7,7 +7,7 @@ __all__ = ['ID_RE', 'USER_AGENT', 'CRED_HELP', 'RETRY_STATUS', 'COMMENT_FIELDS',
            'fullname', 'batches', 'unique', 'request_floor', 'RequestCounter', 'reddit_client', 'FetchError',
            'describe', 'Retry', 'payload', 'fetch_info', 'RedditEmulator']
 
-# %% ../nbs/03_reddit.ipynb #0d6fb62c
+# %% ../nbs/03_reddit.ipynb #6e1775f5
 import configparser, http.server, itertools, json, math, os, random, re, socketserver, tempfile, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +15,7 @@ from urllib.parse import urlparse, parse_qs
 import praw, prawcore
 from .core import *
 
-# %% ../nbs/03_reddit.ipynb #73f005ef
+# %% ../nbs/03_reddit.ipynb #04e213cb
 ID_RE = re.compile(r'[0-9a-z]{1,13}')
 
 def normalize_id(x, # an ID as found in a file: `abc1234`, ` T1_ABC1234 `
@@ -31,7 +31,7 @@ def fullname(id_:str, kind:str='t1') -> str:
     "`t1_<id>` (comment) or `t3_<id>` (post)."
     return f'{kind}_{id_}'
 
-# %% ../nbs/03_reddit.ipynb #afee390c
+# %% ../nbs/03_reddit.ipynb #ba47ff23
 def batches(items:list, size:int=100) -> list:
     "`items` in order, cut into lists of at most `size` (Reddit's `/api/info` limit is 100 fullnames)."
     return [list(items[i:i+size]) for i in range(0, len(items), size)]
@@ -44,7 +44,7 @@ def request_floor(n_comments:int, n_posts:int, size:int=100) -> int:
     "The fewest `/api/info` requests that can fetch `n_comments` comments and then their `n_posts` posts."
     return math.ceil(n_comments/size) + math.ceil(n_posts/size)
 
-# %% ../nbs/03_reddit.ipynb #6e3da0c3
+# %% ../nbs/03_reddit.ipynb #fab328cc
 USER_AGENT = 'python:litbench:v0.1 (LitBench test-set rehydration)'
 CRED_HELP = ('set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (a "script" app from https://www.reddit.com/prefs/apps), '
              'or praw_client_id / praw_client_secret, or pass --site naming a praw.ini site that holds them')
@@ -66,7 +66,7 @@ class _NoRetry(prawcore.sessions.RetryStrategy):
     def consume_available_retry(self): return self
     def should_retry_on_failure(self): return False
 
-# %% ../nbs/03_reddit.ipynb #3d968734
+# %% ../nbs/03_reddit.ipynb #63ef669e
 def reddit_client(site:str|None=None, # a praw.ini site name; None uses PRAW's DEFAULT section and the environment
                   counts:dict|None=None, # dict updated with request counts (`api`, `token`)
                  ) -> praw.Reddit:
@@ -93,7 +93,7 @@ def _site_has(site, key) -> bool:
     cfg = praw.config.Config.CONFIG
     return bool(site and cfg is not None and cfg.has_section(site) and cfg.get(site, key, fallback=None))
 
-# %% ../nbs/03_reddit.ipynb #730f3bfc
+# %% ../nbs/03_reddit.ipynb #c924b904
 class FetchError(LitbenchError):
     "A request that kept failing after all its retries."
 
@@ -111,7 +111,7 @@ def describe(e:Exception) -> str:
     orig = getattr(e, 'original_exception', None)
     return type(orig or e).__name__
 
-# %% ../nbs/03_reddit.ipynb #71de2287
+# %% ../nbs/03_reddit.ipynb #77083563
 @dataclass
 class Retry:
     "Bounded exponential backoff with jitter; honours 429 `Retry-After` and `x-ratelimit-reset`."
@@ -155,7 +155,7 @@ class Retry:
                 with self.lock: self.retries += 1; self.log.append((attempt, describe(e), round(w, 2)))
                 self.sleep(w)
 
-# %% ../nbs/03_reddit.ipynb #ad77aed8
+# %% ../nbs/03_reddit.ipynb #f164c601
 COMMENT_FIELDS = ('id', 'link_id', 'score', 'created_utc', 'author', 'body')
 POST_FIELDS = ('id', 'title', 'created_utc')
 
@@ -174,7 +174,7 @@ def fetch_info(reddit:praw.Reddit, # client from `reddit_client`
     if len(names) > 100: raise ValueError(f'/api/info takes at most 100 fullnames, got {len(names)}')
     return {o.fullname: payload(o) for o in reddit.info(fullnames=list(names))}
 
-# %% ../nbs/03_reddit.ipynb #7fb0d7c9
+# %% ../nbs/03_reddit.ipynb #c2c4bef9
 FAULTS = ('500', '502', '503', '504', '429', 'drop', 'timeout')
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -209,7 +209,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads, block_on_close, allow_reuse_address = True, False, True
 
-# %% ../nbs/03_reddit.ipynb #daa33569
+# %% ../nbs/03_reddit.ipynb #fe1c0635
 class RedditEmulator:
     "A local Reddit API (`/api/info` + OAuth token) over a snapshot, with rate limits, latency and faults."
     def __init__(self, snapshot:str|Path|dict, # snapshot JSON path or dict {comments: {id: …}, posts: {id: …}}
@@ -236,7 +236,7 @@ class RedditEmulator:
     @staticmethod
     def _post(p): return dict(p, name=f"t3_{p['id']}", subreddit='WritingPrompts', subreddit_id='t5_2s3nb', author='[deleted]')
 
-# %% ../nbs/03_reddit.ipynb #787b1a7a
+# %% ../nbs/03_reddit.ipynb #11680b26
 def _inject(self:RedditEmulator, *kinds:str):
     "Make the next API requests fail as `kinds` (one of `FAULTS` each), in order."
     bad = [k for k in kinds if k not in FAULTS]
@@ -282,7 +282,7 @@ def _headers(self:RedditEmulator, reset:int) -> list:
 
 RedditEmulator.inject, RedditEmulator._budget, RedditEmulator.answer, RedditEmulator._headers = _inject, _budget, _answer, _headers
 
-# %% ../nbs/03_reddit.ipynb #e61fd1a7
+# %% ../nbs/03_reddit.ipynb #cf19fea1
 def _start(self:RedditEmulator):
     "Serve on a free loopback port and register the praw.ini site."
     self.server = _Server(('127.0.0.1', 0), _Handler); self.server.emu = self
