@@ -45,7 +45,8 @@ readme: install
 	$(PY) tools/make_readme.py
 
 docs: install
-	$(BIN)/nbdev_proc_nbs
+	# nbdev tries to install quarto and then runs `pip install -e .[dev]` with the first pip on PATH: make that ours.
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/nbdev_proc_nbs
 
 clean-venv:
 	rm -rf $(VENV)

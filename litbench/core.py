@@ -8,18 +8,18 @@ __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'SECRET_WORDS', 'PACKAGES', 'Litbe
            'world_size', 'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed', 'run_metadata',
            'save_run_metadata']
 
-# %% ../nbs/00_core.ipynb #df33c9a9
+# %% ../nbs/00_core.ipynb #ac3fd8be
 import copy, functools, json, math, os, platform, random, subprocess, sys, tempfile
 from dataclasses import dataclass, asdict
 from datetime import datetime
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
-# %% ../nbs/00_core.ipynb #db377268
+# %% ../nbs/00_core.ipynb #0fdc2f3b
 class LitbenchError(Exception):
     "An expected user mistake, shown as one message and never as a traceback."
 
-# %% ../nbs/00_core.ipynb #7f049ce5
+# %% ../nbs/00_core.ipynb #a65c218a
 def cli_errors(f):
     "Make a CLI entry point exit 1 with one stderr line on `LitbenchError` (130 on Ctrl-C)."
     @functools.wraps(f)
@@ -29,23 +29,23 @@ def cli_errors(f):
         except KeyboardInterrupt: print('interrupted', file=sys.stderr); sys.exit(130)
     return _f
 
-# %% ../nbs/00_core.ipynb #6726a3cc
+# %% ../nbs/00_core.ipynb #0bec9888
 DATA_DIR = Path('data')  # the seed's data directory, relative to where commands run
 RUNS_DIR = Path('runs')  # timestamped run directories go here
 
-# %% ../nbs/00_core.ipynb #5c45baee
+# %% ../nbs/00_core.ipynb #0d3ea780
 def cache_dir() -> Path:
     "Cache for converted models: `$LITBENCH_CACHE`, else `~/.cache/litbench`."
     p = Path(os.environ.get('LITBENCH_CACHE') or Path.home()/'.cache'/'litbench')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #d016328a
+# %% ../nbs/00_core.ipynb #e0a44bdf
 def timestamp() -> str:
     "Local time as `YYYYmmdd-HHMMSS`, the run-directory stamp."
     return datetime.now().strftime('%Y%m%d-%H%M%S')
 
-# %% ../nbs/00_core.ipynb #2d45d1d4
+# %% ../nbs/00_core.ipynb #f915ea7e
 def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt_20261125-101500`
                  root:str|Path=RUNS_DIR, # parent directory
                 ) -> Path:
@@ -56,7 +56,7 @@ def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt
         try: p.mkdir(parents=True); return p
         except FileExistsError: i += 1; p = base.with_name(f'{base.name}-{i}')
 
-# %% ../nbs/00_core.ipynb #6e2b61d2
+# %% ../nbs/00_core.ipynb #0bad24a0
 def atomic_write(path:str|Path, # file to write
                  data:str|bytes, # its whole content
                 ) -> Path:
@@ -71,7 +71,7 @@ def atomic_write(path:str|Path, # file to write
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-# %% ../nbs/00_core.ipynb #4abdd6e1
+# %% ../nbs/00_core.ipynb #635d3aef
 def write_json(path:str|Path, obj) -> Path:
     "Write `obj` as indented JSON, atomically."
     return atomic_write(path, json.dumps(obj, indent=2, default=str) + '\n')
@@ -80,7 +80,7 @@ def read_json(path:str|Path):
     "Read a JSON file."
     return json.loads(Path(path).read_text())
 
-# %% ../nbs/00_core.ipynb #d50c3b8c
+# %% ../nbs/00_core.ipynb #3f641761
 PRESETS = {
     'sample': dict(
         data=dict(source='sample', n_train=400, n_test=120, n_rationales=400, seed=0),
@@ -111,7 +111,7 @@ PRESETS = {
     ),
 }
 
-# %% ../nbs/00_core.ipynb #d34b6f3f
+# %% ../nbs/00_core.ipynb #6ef4cb22
 def get_preset(name:str, # `sample` or `paper`
                **overrides, # `stage=dict(key=value)` replacing single settings
               ) -> dict:
@@ -123,13 +123,13 @@ def get_preset(name:str, # `sample` or `paper`
         p[stage].update(vals)
     return p
 
-# %% ../nbs/00_core.ipynb #9540125d
+# %% ../nbs/00_core.ipynb #058c499c
 @dataclass
 class BatchPlan:
     "How a target effective batch is reached: per-device batch × devices × accumulation steps."
     per_device: int; n_devices: int; grad_accum: int; effective: int; target: int
 
-# %% ../nbs/00_core.ipynb #5c678355
+# %% ../nbs/00_core.ipynb #b1a4ece0
 def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
                  per_device:int, # batch per device and forward pass
                  n_devices:int=1, # GPUs (or processes); 0 means CPU, counted as one
@@ -141,12 +141,12 @@ def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
     accum = math.ceil(target / (per_device*n))
     return BatchPlan(per_device, n, accum, per_device*n*accum, target)
 
-# %% ../nbs/00_core.ipynb #d57150b2
+# %% ../nbs/00_core.ipynb #5ac29c68
 def world_size() -> int:
     "Processes in this run: `WORLD_SIZE` under `accelerate launch`/torchrun, else 1."
     return int(os.environ.get('WORLD_SIZE', '1'))
 
-# %% ../nbs/00_core.ipynb #68db693d
+# %% ../nbs/00_core.ipynb #2a4b7296
 SECRET_WORDS = ('secret', 'token', 'password', 'api_key', 'apikey')
 
 def redact(config:dict) -> dict:
@@ -154,7 +154,7 @@ def redact(config:dict) -> dict:
     if not isinstance(config, dict): return config
     return {k: '***' if any(w in str(k).lower() for w in SECRET_WORDS) else redact(v) for k, v in config.items()}
 
-# %% ../nbs/00_core.ipynb #51ce9cca
+# %% ../nbs/00_core.ipynb #20867a55
 PACKAGES = ('litbench', 'torch', 'transformers', 'trl', 'datasets', 'accelerate', 'praw', 'papermill', 'pandas')
 
 def package_versions(names=PACKAGES) -> dict:
@@ -164,7 +164,7 @@ def package_versions(names=PACKAGES) -> dict:
         except PackageNotFoundError: return None
     return {n: v(n) for n in names}
 
-# %% ../nbs/00_core.ipynb #a142b513
+# %% ../nbs/00_core.ipynb #7826a8a4
 def git_commit(path:str|Path='.') -> str|None:
     "The git commit of `path` (with `+dirty` when it has changes), or None outside git."
     try:
@@ -174,7 +174,7 @@ def git_commit(path:str|Path='.') -> str|None:
         return c.stdout.strip() + ('+dirty' if run('status', '--porcelain').stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/00_core.ipynb #1cebf585
+# %% ../nbs/00_core.ipynb #fdc154c6
 def device_info() -> dict:
     "The accelerator this process sees (torch imported lazily, so the Reddit side stays torch-free)."
     info = dict(platform=platform.platform(), python=platform.python_version(), cpus=os.cpu_count())
@@ -186,7 +186,7 @@ def device_info() -> dict:
     else: info.update(device='cpu', gpus=0, torch_threads=torch.get_num_threads())
     return info
 
-# %% ../nbs/00_core.ipynb #7c70d863
+# %% ../nbs/00_core.ipynb #5073fdf9
 def set_seed(seed:int=42):
     "Seed python, numpy and torch (when installed)."
     random.seed(seed)
@@ -195,7 +195,7 @@ def set_seed(seed:int=42):
         import torch; torch.manual_seed(seed)
     except ImportError: pass
 
-# %% ../nbs/00_core.ipynb #f454a4a8
+# %% ../nbs/00_core.ipynb #00986722
 def run_metadata(config:dict, # the run's settings
                  seed:int|None=None, # its random seed
                 ) -> dict:

@@ -320,7 +320,8 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
                                      f'{k}_status': s['status']}
                 ref.append(dict(prompt=prompt, **side(c, 'chosen'), **side(r, 'rejected')))
     cols = list(SCHEMAS['rehydrated'].required) + ['chosen_status', 'rejected_status']
-    return pd.DataFrame(ids), dict(comments=comments, posts=posts), pd.DataFrame(ref)[cols]
+    ref = pd.DataFrame(ref)[cols].astype({'chosen_comment_score': 'Int64', 'rejected_comment_score': 'Int64'})  # scores are integers
+    return pd.DataFrame(ids), dict(comments=comments, posts=posts), ref
 
 # %% ../nbs/01_data.ipynb #e1478d92
 SAMPLE_NOTE = ('SYNTHETIC sample data made by litbench.data.make_sample for offline runs and tests. '

@@ -1,0 +1,21 @@
+"""Every numbered notebook is a papermill stage: one `parameters` cell that papermill reads in full,
+not exported, with no secret among its names."""
+import json, re
+import pytest
+from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS
+
+NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
+SECRET = re.compile(r'secret|token|password|api_key', re.I)
+
+def test_all_stages_present():
+    assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(10)]
+    assert all((nbs_dir()/f'{nb}.ipynb').is_file() for nb in STEPS.values())
+
+@pytest.mark.parametrize('nb', NUMBERED, ids=lambda p: p.stem)
+def test_parameters_cell(nb):
+    names = declared_params(nb)  # exactly one parameters cell, or it raises
+    assert names, f'{nb.name}: empty parameters cell'
+    assert sorted(notebook_params(nb)) == sorted(names)  # papermill reads every one
+    cell = [c for c in json.loads(nb.read_text())['cells'] if 'parameters' in c['metadata'].get('tags', [])][0]
+    assert '#| export' not in ''.join(cell['source']), f'{nb.name}: the parameters cell must not be exported'
+    assert not [n for n in names if SECRET.search(n)], f'{nb.name}: a secret must never be a parameter'
