@@ -9,7 +9,7 @@ __all__ = ['JUDGE_KINDS', 'LEN_EDGES', 'MARGIN_EDGES', 'PAPER', 'PAPER_API', 'Ju
            'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'load_test', 'write_report',
            'evaluate', 'no_nan', 'main']
 
-# %% ../nbs/08_eval.ipynb #64ab626f
+# %% ../nbs/08_eval.ipynb #0bafa0b7
 import math, time
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -17,7 +17,7 @@ from .core import *
 from .data import *
 from .models import SMOLLM2
 
-# %% ../nbs/08_eval.ipynb #cece68fa
+# %% ../nbs/08_eval.ipynb #dd6c497c
 class Judge:
     "A pairwise preference judge: `compare(a, b, prompts)` -> DataFrame with `pref_a` per pair."
     kind, model, positional, n_params, cot = 'judge', '', False, None, False
@@ -29,7 +29,7 @@ def _pref(x, y) -> np.ndarray:
     x, y = np.asarray(x, float), np.asarray(y, float)
     return np.where(x > y, 1., np.where(x < y, 0., .5))
 
-# %% ../nbs/08_eval.ipynb #7a8e3b5d
+# %% ../nbs/08_eval.ipynb #69d6e1ca
 class LengthJudge(Judge):
     "The longer story (in words) wins: the length-bias baseline."
     kind = 'length'
@@ -48,7 +48,7 @@ def word_counts(texts) -> np.ndarray:
     "Word counts of a list of texts."
     return np.array([len(str(t).split()) for t in texts])
 
-# %% ../nbs/08_eval.ipynb #63ffc6d1
+# %% ../nbs/08_eval.ipynb #4a17f668
 def _n_params(m) -> int|None:
     "Parameter count of the torch model inside a wrapper, if it has one."
     for obj in (m, getattr(m, 'model', None)):
@@ -66,9 +66,9 @@ class BTJudge(Judge):
         ra, rb = self.rm.score_pairs(list(a), list(b), prompts=prompts, batch_size=self.bs)
         ra, rb = np.asarray(ra, float), np.asarray(rb, float)
         self.extra = dict(truncated_stories=getattr(self.rm, 'n_truncated', 0) - cut0)
-        return pd.DataFrame(dict(pref_a=_pref(ra, rb), p_a=1/(1 + np.exp(-(ra - rb))), reward_a=ra, reward_b=rb))
+        return pd.DataFrame(dict(pref_a=_pref(ra, rb), p_a=.5*(1 + np.tanh((ra - rb)/2)), reward_a=ra, reward_b=rb))
 
-# %% ../nbs/08_eval.ipynb #cfb82b77
+# %% ../nbs/08_eval.ipynb #ce696367
 class GenRMJudge(Judge):
     "A generative judge (trained GenRM or an untrained instruct model): parses `Preferred: A|B`."
     positional = True
@@ -83,7 +83,7 @@ class GenRMJudge(Judge):
         if 'truncated' in out: self.extra['truncated_pairs'] = int(out.truncated.sum())
         return out
 
-# %% ../nbs/08_eval.ipynb #4c529ee8
+# %% ../nbs/08_eval.ipynb #e0ec91f6
 JUDGE_KINDS = ('bt', 'genrm', 'zero-shot', 'length', 'random')
 
 def make_judge(kind:str, # bt, genrm, zero-shot, length or random
@@ -111,7 +111,7 @@ def check_kinds(kinds:list, models:dict):
         if k not in JUDGE_KINDS: raise LitbenchError(f'unknown judge kind {k!r}; use {", ".join(JUDGE_KINDS)}')
         if k in ('bt', 'genrm') and not models.get(k): raise LitbenchError(f'--kind {k} needs --model: the trained {k} model directory')
 
-# %% ../nbs/08_eval.ipynb #635dbef5
+# %% ../nbs/08_eval.ipynb #3d926f64
 def present(n:int, positional:bool, seed:int=0) -> np.ndarray:
     "Boolean per pair: True where the chosen story is shown as A."
     if not positional: return np.ones(n, bool)
@@ -120,10 +120,11 @@ def present(n:int, positional:bool, seed:int=0) -> np.ndarray:
 
 def margin(df:pd.DataFrame) -> pd.Series:
     "Relative upvote margin (chosen − rejected) / chosen, NaN where upvotes are unknown."
-    c, r = (pd.to_numeric(df.get(f'{s}_comment_score', df.get(f'{s}_upvotes')), errors='coerce') for s in ('chosen', 'rejected'))
+    col = lambda s: next((df[c] for c in (f'{s}_comment_score', f'{s}_upvotes') if c in df), pd.Series(np.nan, index=df.index))
+    c, r = (pd.to_numeric(col(s), errors='coerce') for s in ('chosen', 'rejected'))
     return (c - r)/c.where(c > 0)
 
-# %% ../nbs/08_eval.ipynb #00b01103
+# %% ../nbs/08_eval.ipynb #b112bfc1
 def judge_pairs(judge:Judge, # any judge
                 df:pd.DataFrame, # pairs with prompt, chosen_story, rejected_story (and upvotes)
                 seed:int=0, # presentation-order seed
@@ -147,7 +148,7 @@ def judge_pairs(judge:Judge, # any judge
         elif col != 'p_a': res[col] = out[col].to_numpy()
     return res
 
-# %% ../nbs/08_eval.ipynb #24efe38d
+# %% ../nbs/08_eval.ipynb #350d7deb
 def bootstrap_ci(x, # per-pair scores (1 right, 0 wrong, 0.5 tie)
                  n_boot:int=2000, alpha:float=.05, seed:int=0) -> tuple:
     "Percentile bootstrap interval of the mean of `x`."
@@ -162,7 +163,7 @@ def accuracy_ci(x, seed:int=0) -> dict:
     lo, hi = bootstrap_ci(x, seed=seed)
     return dict(acc=float(np.mean(x)) if len(x) else math.nan, lo=lo, hi=hi, n=len(x))
 
-# %% ../nbs/08_eval.ipynb #a9b915db
+# %% ../nbs/08_eval.ipynb #fde0da31
 LEN_EDGES = (-math.inf, -200, -100, -25, 25, 100, 200, math.inf)  # words, chosen − rejected
 MARGIN_EDGES = (-math.inf, 0, .25, .5, .75, math.inf)  # relative upvote margin
 
@@ -180,7 +181,7 @@ def binned_accuracy(correct, values, edges=LEN_EDGES, seed:int=0) -> pd.DataFram
     rows = [dict(bin=bin_label(k), **accuracy_ci(g.c.to_numpy(), seed)) for k, g in df.groupby('b', observed=True)]
     return pd.DataFrame(rows, columns=['bin', 'acc', 'lo', 'hi', 'n'])
 
-# %% ../nbs/08_eval.ipynb #2068f33a
+# %% ../nbs/08_eval.ipynb #e50ce0b2
 def calibration(p_chosen, n_bins:int=10) -> dict:
     "Reliability table, expected calibration error and Brier score of probabilities that the chosen story wins."
     p = np.asarray(p_chosen, float); p = p[~np.isnan(p)]
@@ -190,7 +191,7 @@ def calibration(p_chosen, n_bins:int=10) -> dict:
     ece = float((tab.n*(tab.mean_p - tab.freq).abs()).sum()/tab.n.sum()) if len(tab) else math.nan
     return dict(ece=ece, brier=float(np.mean((1 - p)**2)) if len(p) else math.nan, table=tab.to_dict('records'))
 
-# %% ../nbs/08_eval.ipynb #67622402
+# %% ../nbs/08_eval.ipynb #53a1f1c2
 def genrm_metrics(res:pd.DataFrame) -> dict:
     "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results."
     if 'verdict_ab' in res:
@@ -204,7 +205,7 @@ def genrm_metrics(res:pd.DataFrame) -> dict:
     v = res.verdict
     return dict(parse_rate=float(v.notna().mean()), first_position_rate=float(v[v.notna()].eq('A').mean()) if v.notna().any() else math.nan)
 
-# %% ../nbs/08_eval.ipynb #771e3f50
+# %% ../nbs/08_eval.ipynb #422610b7
 def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     "All metrics of one judge's per-pair results."
     m = dict(kind=getattr(judge, 'kind', None), model=str(getattr(judge, 'model', '')), n_params=getattr(judge, 'n_params', None),
@@ -217,7 +218,7 @@ def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     if 'verdict' in res: m['genrm'] = genrm_metrics(res)
     return m
 
-# %% ../nbs/08_eval.ipynb #cb2db0e7
+# %% ../nbs/08_eval.ipynb #ceee9dea
 PAPER = {'bt': {'1B': .735, '8B': .78}, 'genrm': {'1B': .75, '8B': .767}, 'genrm-cot': {'1B': .65}, 'zero-shot': {'1B': .48}}
 PAPER_API = ('best zero-shot API judge (Claude-3.7-Sonnet)', .73)
 
@@ -228,7 +229,7 @@ def paper_number(kind:str, n_params:int|None=None, cot:bool=False) -> tuple:
     size = '8B' if n_params and n_params > 3e9 and '8B' in ref else '1B'
     return size, ref.get(size)
 
-# %% ../nbs/08_eval.ipynb #9215c8af
+# %% ../nbs/08_eval.ipynb #42c237e8
 def _size(n): return '' if not n else f'{n/1e9:.1f}B' if n >= 1e9 else f'{n/1e6:.0f}M'
 
 def comparison_table(metrics:dict) -> pd.DataFrame:
@@ -251,7 +252,7 @@ def md_table(df:pd.DataFrame) -> str:
     cells = [list(map(str, df.columns))] + [[str(v) for v in r] for r in df.itertuples(index=False)]
     return '\n'.join('| ' + ' | '.join(c) + ' |' for c in cells[:1] + [['---']*len(df.columns)] + cells[1:])
 
-# %% ../nbs/08_eval.ipynb #44fe09a3
+# %% ../nbs/08_eval.ipynb #0206a32d
 def plot_bins(metrics:dict, key:str, xlabel:str, path:str|Path|None=None):
     "Accuracy (with 95% intervals) per bin for every judge, with the chance line."
     import matplotlib.pyplot as plt
@@ -280,14 +281,14 @@ def plot_reliability(cal:dict, name:str='bt', path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/08_eval.ipynb #888e8d72
+# %% ../nbs/08_eval.ipynb #0513ab1f
 def load_test(path:str|Path) -> tuple:
     "The complete test pairs and a note of how many pairs the file holds and how many were incomplete."
     full = load_rehydrated(path, complete_only=False)
     df = load_rehydrated(path, complete_only=True)
     return df, dict(path=str(path), pairs_in_file=len(full), incomplete_dropped=len(full) - len(df), evaluated=len(df))
 
-# %% ../nbs/08_eval.ipynb #c853f6e6
+# %% ../nbs/08_eval.ipynb #7a0c0e3e
 def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     "Write report.md: the test set, the comparison table, the paper's numbers, per-judge details and the plots."
     lines = ['# LitBench evaluation', '', f"Test set `{test_info['path']}`: {test_info['evaluated']} complete pairs evaluated "
@@ -305,7 +306,7 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)', '']
     return atomic_write(out/'report.md', '\n'.join(lines))
 
-# %% ../nbs/08_eval.ipynb #d7ac99f0
+# %% ../nbs/08_eval.ipynb #8d27fb8f
 def evaluate(test:str, # rehydrated test CSV
              kinds:str='length,random', # judges, comma-separated: bt, genrm, zero-shot, length, random
              bt_model:str='', genrm_model:str='', zero_shot_model:str=SMOLLM2, # models of the model judges
@@ -359,7 +360,7 @@ def _show(figs, show):
         for f in figs: display(f)
     for f in figs: plt.close(f)
 
-# %% ../nbs/08_eval.ipynb #f3810a40
+# %% ../nbs/08_eval.ipynb #225ea280
 from fastcore.script import call_parse
 
 @call_parse
