@@ -6,15 +6,15 @@
 __all__ = ['pair_view', 'completeness', 'words', 'pair_stats', 'norm_text', 'shingles', 'near_duplicates', 'leakage',
            'plot_pairs', 'plot_completeness', 'load_view', 'analyze', 'summary_table', 'main']
 
-# %% ../nbs/05_analysis.ipynb #d155d936
+# %% ../nbs/05_analysis.ipynb #d4b751c7
 import re, zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
 from .data import *
 
-# %% ../nbs/05_analysis.ipynb #91069cc9
+# %% ../nbs/05_analysis.ipynb #ef714908
 def _times(s:pd.Series) -> pd.Series:
     "Timestamps (epoch seconds or date strings) as UTC datetimes; unparseable ones become NaT."
     s = s.replace('', None)
@@ -25,7 +25,7 @@ def _times(s:pd.Series) -> pd.Series:
 
 def _num(s:pd.Series) -> pd.Series: return pd.to_numeric(s.replace('', None), errors='coerce')
 
-# %% ../nbs/05_analysis.ipynb #7849cda0
+# %% ../nbs/05_analysis.ipynb #28a22f1f
 def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
               kind:str, # `train`, `test` or `rationales`
              ) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
         if f'{side}_status' in df: out[f'{side}_status'] = df[f'{side}_status'].fillna('missing')
     return out
 
-# %% ../nbs/05_analysis.ipynb #c16b42ea
+# %% ../nbs/05_analysis.ipynb #fe6a88da
 def completeness(pv:pd.DataFrame) -> dict:
     "Pairs, complete pairs, and per-side status counts of a rehydrated test view."
     if 'chosen_status' not in pv:
@@ -54,7 +54,7 @@ def completeness(pv:pd.DataFrame) -> dict:
     return dict(pairs=len(pv), complete=int(ok.sum()), incomplete=int((~ok).sum()),
                 stories_by_status={s: int((st == s).sum()) for s in STATUSES if (st == s).any()})
 
-# %% ../nbs/05_analysis.ipynb #2887bd1a
+# %% ../nbs/05_analysis.ipynb #efdde82d
 def words(s:pd.Series) -> pd.Series:
     "Word counts of a text column."
     return s.fillna('').astype(str).str.split().str.len()
@@ -67,7 +67,7 @@ def _q(x:pd.Series) -> dict:
     if not len(x): return {}
     return dict(mean=round(float(x.mean()), 2), p10=float(x.quantile(.1)), median=float(x.median()), p90=float(x.quantile(.9)))
 
-# %% ../nbs/05_analysis.ipynb #855c29a2
+# %% ../nbs/05_analysis.ipynb #4f69bccb
 def pair_stats(pv:pd.DataFrame) -> dict:
     "Length, upvote, time and prompt statistics of a pair view (complete pairs only)."
     pv = pv[(pv.chosen.str.strip() != '') & (pv.rejected.str.strip() != '')]
@@ -89,7 +89,7 @@ def pair_stats(pv:pd.DataFrame) -> dict:
                  years=sorted({int(y) for y in pd.concat([pv.chosen_time, pv.rejected_time]).dt.year.dropna()}))
     return s
 
-# %% ../nbs/05_analysis.ipynb #9040ed4b
+# %% ../nbs/05_analysis.ipynb #19247474
 def norm_text(s:str) -> str:
     "Lower case, letters and digits only, single spaces."
     return ' '.join(re.sub(r'[^\w\s]', ' ', str(s).lower()).split())
@@ -102,30 +102,30 @@ def shingles(s:str, n:int=5, mod:int=4) -> set:
     kept = {h for h in hs if h % mod == 0}
     return kept if len(kept) >= 3 else hs
 
-# %% ../nbs/05_analysis.ipynb #d8125d27
+# %% ../nbs/05_analysis.ipynb #ad0279cd
 def near_duplicates(test_texts:list, # texts that must not appear in training
                     train_texts:list, # training texts
                     n:int=5, # shingle size in words
                     threshold:float=0.5, # estimated Jaccard similarity that counts as a near duplicate
                     mod:int=4, # shingle sampling rate (1 keeps all)
+                    max_df:int=50, # shingles in more test texts than this find candidates only as a text's 3 rarest
                    ) -> pd.DataFrame:
     "For each distinct test text: exact match in train (normalised) and the best estimated Jaccard similarity."
     test_u = list(dict.fromkeys(t for t in test_texts if str(t).strip()))
     norm_train = {norm_text(t) for t in train_texts}
     tsh = [shingles(t, n, mod) for t in test_u]
-    index = defaultdict(list)
+    df_count, index = Counter(h for sh in tsh for h in sh), defaultdict(list)
     for i, sh in enumerate(tsh):
-        for h in sh: index[h].append(i)
+        for h in {h for h in sh if df_count[h] <= max_df} | set(sorted(sh, key=df_count.__getitem__)[:3]): index[h].append(i)
     best = np.zeros(len(test_u))
     for t in dict.fromkeys(train_texts):
-        sh = shingles(t, n, mod); hits = defaultdict(int)
-        for h in sh:
-            for i in index.get(h, ()): hits[i] += 1
-        for i, k in hits.items(): best[i] = max(best[i], k/(len(sh) + len(tsh[i]) - k))
+        sh = shingles(t, n, mod)
+        for i in {i for h in sh for i in index.get(h, ())}:
+            k = len(sh & tsh[i]); best[i] = max(best[i], k/(len(sh) + len(tsh[i]) - k))
     return pd.DataFrame(dict(text=test_u, exact=[norm_text(t) in norm_train for t in test_u], jaccard=best.round(3),
                              near=best >= threshold))
 
-# %% ../nbs/05_analysis.ipynb #7c214bf0
+# %% ../nbs/05_analysis.ipynb #50f23841
 def leakage(train_pv:pd.DataFrame, test_pv:pd.DataFrame, threshold:float=0.5) -> dict:
     "Exact and near-duplicate stories and prompts shared by the train and test views."
     test_stories = [s for s in pd.concat([test_pv.chosen, test_pv.rejected]) if str(s).strip()]
@@ -135,7 +135,7 @@ def leakage(train_pv:pd.DataFrame, test_pv:pd.DataFrame, threshold:float=0.5) ->
                        max_jaccard=float(d.jaccard.max()) if len(d) else None)
     return dict(stories=f(st), prompts=f(pr), threshold=threshold)
 
-# %% ../nbs/05_analysis.ipynb #6e0395b8
+# %% ../nbs/05_analysis.ipynb #3a54692a
 def _hist(ax, series:dict, title:str, xlabel:str, bins=30, logx=False):
     "Overlaid histograms of the named series on one axis."
     vals = [v.dropna() for v in series.values()]
@@ -149,7 +149,7 @@ def _hist(ax, series:dict, title:str, xlabel:str, bins=30, logx=False):
     ax.set_title(title); ax.set_xlabel(xlabel)
     if len(series) > 1: ax.legend()
 
-# %% ../nbs/05_analysis.ipynb #ff48a47c
+# %% ../nbs/05_analysis.ipynb #1d2a12c8
 def plot_pairs(pv:pd.DataFrame, # a pair view
                name:str, # dataset name for titles
                path:str|Path|None=None, # PNG to write
@@ -179,7 +179,7 @@ def plot_pairs(pv:pd.DataFrame, # a pair view
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_analysis.ipynb #5523fd3f
+# %% ../nbs/05_analysis.ipynb #76849cbd
 def plot_completeness(comp:dict, path:str|Path|None=None):
     "Bar chart of rehydrated test stories by status, with complete vs incomplete pairs."
     import matplotlib.pyplot as plt
@@ -191,7 +191,7 @@ def plot_completeness(comp:dict, path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_analysis.ipynb #9712cb04
+# %% ../nbs/05_analysis.ipynb #2b79643f
 def load_view(src:str|Path, # hub id or local file
               kind:str, # `train`, `test` or `rationales`
              ) -> pd.DataFrame:
@@ -202,7 +202,7 @@ def load_view(src:str|Path, # hub id or local file
     else: raise LitbenchError(f'unknown dataset kind {kind!r}; use train, test or rationales')
     return pair_view(df, kind)
 
-# %% ../nbs/05_analysis.ipynb #4e07fd41
+# %% ../nbs/05_analysis.ipynb #dd4ca0a7
 def analyze(train:str='', # training pairs (hub id or file; '' skips)
             test:str='', # rehydrated test CSV ('' skips)
             rationales:str='', # rationales (hub id or file; '' skips)
@@ -234,7 +234,7 @@ def _show(figs, show):
         for f in figs: display(f)
     for f in figs: plt.close(f)
 
-# %% ../nbs/05_analysis.ipynb #f7ef641e
+# %% ../nbs/05_analysis.ipynb #0a69abfa
 def summary_table(summary:dict) -> pd.DataFrame:
     "The headline numbers of an analysis summary, one column per dataset."
     rows = {}
@@ -248,7 +248,7 @@ def summary_table(summary:dict) -> pd.DataFrame:
                    'incomplete pairs': s.get('completeness', {}).get('incomplete')}
     return pd.DataFrame(rows).astype(object).map(lambda v: round(v, 3) if isinstance(v, float) else v)
 
-# %% ../nbs/05_analysis.ipynb #3befce18
+# %% ../nbs/05_analysis.ipynb #10ec3e91
 from fastcore.script import call_parse
 
 @call_parse
