@@ -85,8 +85,8 @@ PRESETS = {
     'sample': dict(
         data=dict(source='sample', n_train=400, n_test=120, n_rationales=400, seed=0),
         rehydrate=dict(ids='sample', emulator=True, max_workers=2),
-        bt=dict(base_model='smollm2-135m', epochs=1, batch_size=8, target_batch_size=16, max_length=256,
-                learning_rate=1e-4, keep_checkpoints=1, max_steps=-1, freeze_layers=24, seed=42),
+        bt=dict(base_model='smollm2-135m', epochs=0.5, batch_size=8, target_batch_size=16, max_length=256,
+                learning_rate=1e-4, keep_checkpoints=1, max_steps=-1, freeze_layers=27, seed=42),
         genrm=dict(model_name='smollm2-135m', epochs=1, batch_size=4, target_batch_size=8, max_length=768,
                    learning_rate=1e-4, use_cot=False, max_steps=-1, freeze_layers=24, seed=42),
         eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=True, batch_size=8),

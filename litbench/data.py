@@ -297,6 +297,7 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
     while len(ids) < n_pairs:
         prompt, group = _story_group(rng, rng.choice([2, 2, 2, 3]), 2023, 2026)
         pid = _b36(rng, 6); posts[pid] = dict(id=pid, title=prompt, created_utc=min(s['created'] for s in group) - 3600)
+        for s, t in zip(sorted(group, key=lambda s: -s['quality']), sorted(s['created'] for s in group)): s['created'] = t  # best story newest
         group.sort(key=lambda s: s['created'])
         for s, up in zip(group, sorted((s['upvotes'] for s in group))): s['upvotes'] = up  # newer story wins, as debiased
         for s in group:
