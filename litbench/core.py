@@ -8,18 +8,18 @@ __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'SECRET_WORDS', 'PACKAGES', 'Litbe
            'world_size', 'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed', 'run_metadata',
            'save_run_metadata']
 
-# %% ../nbs/00_core.ipynb #40c3e5a3
+# %% ../nbs/00_core.ipynb #41e32013
 import copy, functools, json, math, os, platform, random, subprocess, sys, tempfile
 from dataclasses import dataclass, asdict
 from datetime import datetime
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
-# %% ../nbs/00_core.ipynb #c7b5d21c
+# %% ../nbs/00_core.ipynb #05ef6127
 class LitbenchError(Exception):
     "An expected user mistake, shown as one message and never as a traceback."
 
-# %% ../nbs/00_core.ipynb #741edd14
+# %% ../nbs/00_core.ipynb #81dc88eb
 def cli_errors(f):
     "Make a CLI entry point exit 1 with one stderr line on `LitbenchError` (130 on Ctrl-C)."
     @functools.wraps(f)
@@ -29,23 +29,23 @@ def cli_errors(f):
         except KeyboardInterrupt: print('interrupted', file=sys.stderr); sys.exit(130)
     return _f
 
-# %% ../nbs/00_core.ipynb #af42430b
+# %% ../nbs/00_core.ipynb #1a45e784
 DATA_DIR = Path('data')  # the seed's data directory, relative to where commands run
 RUNS_DIR = Path('runs')  # timestamped run directories go here
 
-# %% ../nbs/00_core.ipynb #08648723
+# %% ../nbs/00_core.ipynb #b53d1fc2
 def cache_dir() -> Path:
     "Cache for converted models: `$LITBENCH_CACHE`, else `~/.cache/litbench`."
     p = Path(os.environ.get('LITBENCH_CACHE') or Path.home()/'.cache'/'litbench')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #05ae52e6
+# %% ../nbs/00_core.ipynb #c19e6753
 def timestamp() -> str:
     "Local time as `YYYYmmdd-HHMMSS`, the run-directory stamp."
     return datetime.now().strftime('%Y%m%d-%H%M%S')
 
-# %% ../nbs/00_core.ipynb #5633b6f0
+# %% ../nbs/00_core.ipynb #af6e4bea
 def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt_20261125-101500`
                  root:str|Path=RUNS_DIR, # parent directory
                 ) -> Path:
@@ -56,7 +56,7 @@ def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt
         try: p.mkdir(parents=True); return p
         except FileExistsError: i += 1; p = base.with_name(f'{base.name}-{i}')
 
-# %% ../nbs/00_core.ipynb #70eec432
+# %% ../nbs/00_core.ipynb #022561e8
 def atomic_write(path:str|Path, # file to write
                  data:str|bytes, # its whole content
                 ) -> Path:
@@ -71,7 +71,7 @@ def atomic_write(path:str|Path, # file to write
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-# %% ../nbs/00_core.ipynb #ebada5fb
+# %% ../nbs/00_core.ipynb #37001b19
 def write_json(path:str|Path, obj) -> Path:
     "Write `obj` as indented JSON, atomically."
     return atomic_write(path, json.dumps(obj, indent=2, default=str) + '\n')
@@ -80,7 +80,7 @@ def read_json(path:str|Path):
     "Read a JSON file."
     return json.loads(Path(path).read_text())
 
-# %% ../nbs/00_core.ipynb #f9de8de3
+# %% ../nbs/00_core.ipynb #fe979901
 PRESETS = {
     'sample': dict(
         data=dict(source='sample', n_train=400, n_test=120, n_rationales=400, seed=0),
@@ -102,7 +102,7 @@ PRESETS = {
     ),
 }
 
-# %% ../nbs/00_core.ipynb #998137f4
+# %% ../nbs/00_core.ipynb #5cc9e8c4
 def get_preset(name:str, # `sample` or `paper`
                **overrides, # `stage=dict(key=value)` replacing single settings
               ) -> dict:
@@ -114,13 +114,13 @@ def get_preset(name:str, # `sample` or `paper`
         p[stage].update(vals)
     return p
 
-# %% ../nbs/00_core.ipynb #c17ff59a
+# %% ../nbs/00_core.ipynb #f473f6fe
 @dataclass
 class BatchPlan:
     "How a target effective batch is reached: per-device batch × devices × accumulation steps."
     per_device: int; n_devices: int; grad_accum: int; effective: int; target: int
 
-# %% ../nbs/00_core.ipynb #64c7e7de
+# %% ../nbs/00_core.ipynb #d0cbf8bc
 def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
                  per_device:int, # batch per device and forward pass
                  n_devices:int=1, # GPUs (or processes); 0 means CPU, counted as one
@@ -132,12 +132,12 @@ def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
     accum = math.ceil(target / (per_device*n))
     return BatchPlan(per_device, n, accum, per_device*n*accum, target)
 
-# %% ../nbs/00_core.ipynb #3a76aa42
+# %% ../nbs/00_core.ipynb #19154f54
 def world_size() -> int:
     "Processes in this run: `WORLD_SIZE` under `accelerate launch`/torchrun, else 1."
     return int(os.environ.get('WORLD_SIZE', '1'))
 
-# %% ../nbs/00_core.ipynb #ec619e16
+# %% ../nbs/00_core.ipynb #dceb5b3c
 SECRET_WORDS = ('secret', 'token', 'password', 'api_key', 'apikey')
 
 def redact(config:dict) -> dict:
@@ -145,7 +145,7 @@ def redact(config:dict) -> dict:
     if not isinstance(config, dict): return config
     return {k: '***' if any(w in str(k).lower() for w in SECRET_WORDS) else redact(v) for k, v in config.items()}
 
-# %% ../nbs/00_core.ipynb #310e73b0
+# %% ../nbs/00_core.ipynb #2ba8890c
 PACKAGES = ('litbench', 'torch', 'transformers', 'trl', 'datasets', 'accelerate', 'praw', 'papermill', 'pandas')
 
 def package_versions(names=PACKAGES) -> dict:
@@ -155,7 +155,7 @@ def package_versions(names=PACKAGES) -> dict:
         except PackageNotFoundError: return None
     return {n: v(n) for n in names}
 
-# %% ../nbs/00_core.ipynb #91bef660
+# %% ../nbs/00_core.ipynb #3f39f00b
 def git_commit(path:str|Path='.') -> str|None:
     "The git commit of `path` (with `+dirty` when it has changes), or None outside git."
     try:
@@ -165,7 +165,7 @@ def git_commit(path:str|Path='.') -> str|None:
         return c.stdout.strip() + ('+dirty' if run('status', '--porcelain').stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/00_core.ipynb #5f71ca14
+# %% ../nbs/00_core.ipynb #64094793
 def device_info() -> dict:
     "The accelerator this process sees (torch imported lazily, so the Reddit side stays torch-free)."
     info = dict(platform=platform.platform(), python=platform.python_version(), cpus=os.cpu_count())
@@ -177,7 +177,7 @@ def device_info() -> dict:
     else: info.update(device='cpu', gpus=0, torch_threads=torch.get_num_threads())
     return info
 
-# %% ../nbs/00_core.ipynb #ec1266aa
+# %% ../nbs/00_core.ipynb #2f977fc5
 def set_seed(seed:int=42):
     "Seed python, numpy and torch (when installed)."
     random.seed(seed)
@@ -186,7 +186,7 @@ def set_seed(seed:int=42):
         import torch; torch.manual_seed(seed)
     except ImportError: pass
 
-# %% ../nbs/00_core.ipynb #06c55076
+# %% ../nbs/00_core.ipynb #d0cfbc2c
 def run_metadata(config:dict, # the run's settings
                  seed:int|None=None, # its random seed
                 ) -> dict:

@@ -9,7 +9,7 @@ __all__ = ['TRAIN_HUB', 'TEST_HUB', 'RATIONALES_HUB', 'REHYDRATED_NAME', 'STATUS
            'coherent_story', 'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test',
            'make_sample', 'length_baseline', 'summarize', 'sample_data_cli']
 
-# %% ../nbs/01_data.ipynb #8f457d13
+# %% ../nbs/01_data.ipynb #5fa01067
 import json, math, random, re, string
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 from .core import *
 
-# %% ../nbs/01_data.ipynb #cdadf6f2
+# %% ../nbs/01_data.ipynb #73558178
 TRAIN_HUB = 'SAA-Lab/LitBench-Train'  # 43,827 training pairs
 TEST_HUB = 'SAA-Lab/LitBench-Test'  # 2,381 comment-ID pairs, to rehydrate
 RATIONALES_HUB = 'SAA-Lab/LitBench-Rationales'  # 43,736 GPT-written rationales
 REHYDRATED_NAME = 'rehydrated_test_data.csv'  # the seed's output name inside the data dir
 STATUSES = ('ok', 'deleted', 'removed', 'missing')  # per-side status of a rehydrated story
 
-# %% ../nbs/01_data.ipynb #5928b3fa
+# %% ../nbs/01_data.ipynb #1151bb50
 @dataclass
 class Schema:
     "Required columns of one dataset and the checks its rows must pass."
@@ -49,11 +49,11 @@ SCHEMAS = dict(
                       stories=('story_a', 'story_b'), pair=('story_a', 'story_b'), label='chosen_story'),
 )
 
-# %% ../nbs/01_data.ipynb #d836cc5f
+# %% ../nbs/01_data.ipynb #fb2dcd93
 class DataError(LitbenchError):
     "A dataset that cannot be used as given; the message names the file, column and rows."
 
-# %% ../nbs/01_data.ipynb #2b66f37b
+# %% ../nbs/01_data.ipynb #a84acd93
 READERS = {'.csv': pd.read_csv, '.parquet': pd.read_parquet, '.jsonl': lambda p: pd.read_json(p, lines=True),
            '.json': pd.read_json}
 
@@ -65,12 +65,12 @@ def read_table(path:str|Path) -> pd.DataFrame:
     try: return READERS[path.suffix](path, **({'keep_default_na': False} if path.suffix == '.csv' else {}))
     except Exception as e: raise DataError(f'{path}: cannot read as {path.suffix[1:]}: {e}') from None
 
-# %% ../nbs/01_data.ipynb #7b742364
+# %% ../nbs/01_data.ipynb #61911234
 def is_hub_id(src:str) -> bool:
     "True for `org/name` strings that are not local paths."
     return bool(re.fullmatch(r'[\w.-]+/[\w.-]+', str(src))) and not Path(src).exists() and Path(src).suffix not in READERS
 
-# %% ../nbs/01_data.ipynb #9dc3a5ab
+# %% ../nbs/01_data.ipynb #3f69d347
 def load_frame(src:str|Path, # hub id (`org/name`) or local csv/parquet/jsonl path
                split:str='train', # hub split
               ) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def load_frame(src:str|Path, # hub id (`org/name`) or local csv/parquet/jsonl pa
         raise DataError(f'{src}: could not load split {split!r} from the Hugging Face hub ({type(e).__name__}: {str(e)[:200]}). '
                         'Offline? Pass a local file, or make sample data with `litbench_sample_data`.') from None
 
-# %% ../nbs/01_data.ipynb #c9aed1db
+# %% ../nbs/01_data.ipynb #9810ffb2
 def _rows(mask, k=5) -> str:
     "The first `k` 1-based row numbers where `mask` is true."
     idx = [i+1 for i, v in enumerate(mask) if v]
@@ -92,7 +92,7 @@ def _blank(s:pd.Series) -> pd.Series:
     "True where a cell is missing or only whitespace."
     return s.isna() | s.astype(str).str.strip().eq('') | s.astype(str).eq('nan')
 
-# %% ../nbs/01_data.ipynb #f02f53e0
+# %% ../nbs/01_data.ipynb #e3d67e22
 def row_problems(df:pd.DataFrame, schema:Schema) -> dict:
     "Masks of unusable rows by reason: empty cells in story columns, identical pairs."
     probs = {f'empty {c}': _blank(df[c]).tolist() for c in schema.stories}
@@ -101,7 +101,7 @@ def row_problems(df:pd.DataFrame, schema:Schema) -> dict:
         probs[f'{schema.pair[0]} == {schema.pair[1]}'] = ((a == b) & ~_blank(df[schema.pair[0]])).tolist()
     return {k: m for k, m in probs.items() if any(m)}
 
-# %% ../nbs/01_data.ipynb #bc0f3918
+# %% ../nbs/01_data.ipynb #013ccdd1
 def validate(df:pd.DataFrame, # the table to check
              kind:str, # schema name: train, test_ids, rehydrated or rationales
              source:str='data', # file or hub id, named in messages
@@ -128,7 +128,7 @@ def validate(df:pd.DataFrame, # the table to check
         print(f'{source}: dropped {drop.sum()} of {len(df)} rows: {why}')
     return df[~drop].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #95f4234e
+# %% ../nbs/01_data.ipynb #a49140dd
 def load_train(src:str|Path=TRAIN_HUB, verbose:bool=True) -> pd.DataFrame:
     "LitBench-Train (hub id or local file), validated."
     return validate(load_frame(src), 'train', str(src), verbose=verbose)
@@ -144,13 +144,13 @@ def load_rationales(src:str|Path=RATIONALES_HUB, skip_bad_labels:bool=False, ver
     "LitBench-Rationales (hub id or local file), validated; labels normalised to A/B."
     return validate(load_frame(src), 'rationales', str(src), skip_bad_labels=skip_bad_labels, verbose=verbose)
 
-# %% ../nbs/01_data.ipynb #89a4d314
+# %% ../nbs/01_data.ipynb #e39aa6e9
 def find_rehydrated(data_dir:str|Path=DATA_DIR) -> Path|None:
     "The rehydrated test CSV inside `data_dir`, or None."
     p = Path(data_dir)/REHYDRATED_NAME
     return p if p.is_file() else None
 
-# %% ../nbs/01_data.ipynb #5aea18ad
+# %% ../nbs/01_data.ipynb #0cf716ee
 def load_rehydrated(path:str|Path|None=None, # the CSV; None looks in `data_dir`
                     data_dir:str|Path=DATA_DIR, # where the rehydration command writes
                     complete_only:bool=True, # keep only pairs whose two stories were both fetched
@@ -167,7 +167,7 @@ def load_rehydrated(path:str|Path|None=None, # the CSV; None looks in `data_dir`
     if not complete_only: return df
     return validate(df, 'rehydrated', str(path), verbose=verbose)
 
-# %% ../nbs/01_data.ipynb #5f300162
+# %% ../nbs/01_data.ipynb #6a57190c
 def split_train_val(df:pd.DataFrame, # training pairs
                     val_frac:float=0.05, # share of prompts held out
                     seed:int=42, # split seed
@@ -182,7 +182,7 @@ def split_train_val(df:pd.DataFrame, # training pairs
     is_val = keys.astype(str).isin(held)
     return df[~is_val].reset_index(drop=True), df[is_val].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #7b0a1862
+# %% ../nbs/01_data.ipynb #d373de77
 _NAMES = 'Mara Theo Ines Caleb Yusuf Priya Anselm Lena Odile Ravi Juno Silas Nadia Tobias Wren Imre'.split()
 _PLACES = 'lighthouse library station orchard harbor observatory village bakery cathedral desert garden tower'.split()
 _THINGS = 'key letter lantern map clock violin compass photograph mirror seed ring notebook'.split()
@@ -205,7 +205,7 @@ _PROMPTS = ['[WP] A {adj} {thing} appears in your {place} every night, and tonig
             '[WP] Everyone in the {place} can hear your thoughts except {a}.',
             '[WP] The last {thing} in the world is {adj}, and you have to deliver it.']
 
-# %% ../nbs/01_data.ipynb #96fa9e56
+# %% ../nbs/01_data.ipynb #7a3ddbfc
 def _slots(rng):
     "Characters and objects for one prompt."
     a, b = rng.sample(_NAMES, 2)
@@ -215,7 +215,7 @@ def _n_words(rng, median=110, sigma=0.75, lo=30, hi=1200):
     "A long-tailed story length in words."
     return int(min(hi, max(lo, rng.lognormvariate(math.log(median), sigma))))
 
-# %% ../nbs/01_data.ipynb #bc8743b0
+# %% ../nbs/01_data.ipynb #7a8c5b98
 def coherent_story(rng:random.Random, slots:dict, n_words:int) -> str:
     "A readable story of about `n_words` words: templated sentences in narrative order, in paragraphs."
     out, n, i = [], 0, rng.randrange(len(_SENTS))
@@ -225,7 +225,7 @@ def coherent_story(rng:random.Random, slots:dict, n_words:int) -> str:
     paras = [' '.join(out[j:j+4]) for j in range(0, len(out), 4)]
     return '\n\n'.join(paras)
 
-# %% ../nbs/01_data.ipynb #396ff1db
+# %% ../nbs/01_data.ipynb #3bb1c5fe
 def corrupt_story(rng:random.Random, story:str, level:int=2) -> str:
     "Make `story` worse: shuffle words inside sentences, repeat sentences, shuffle sentence order (level 1 mild, 2 heavy)."
     sents = [s for s in re.split(r'(?<=[.!?])\s+', story.replace('\n\n', ' ')) if s]
@@ -240,14 +240,14 @@ def corrupt_story(rng:random.Random, story:str, level:int=2) -> str:
     paras = [' '.join(out[j:j+4]) for j in range(0, len(out), 4)]
     return '\n\n'.join(paras)
 
-# %% ../nbs/01_data.ipynb #62dadbfe
+# %% ../nbs/01_data.ipynb #c78fa8c6
 def _b36(rng, n): return ''.join(rng.choice(string.digits + string.ascii_lowercase) for _ in range(n))
 def _when(rng, y0, y1): return datetime(y0, 1, 1, tzinfo=timezone.utc).timestamp() + rng.random()*(datetime(y1, 1, 1, tzinfo=timezone.utc).timestamp() - datetime(y0, 1, 1, tzinfo=timezone.utc).timestamp())
 def fmt_time(ts:float) -> str:
     "A UTC epoch as `YYYY-mm-dd HH:MM:SS`, the timestamp format of the CSVs."
     return datetime.fromtimestamp(ts, timezone.utc).strftime('%Y-%m-%d %H:%M:%S')
 
-# %% ../nbs/01_data.ipynb #6c8af98c
+# %% ../nbs/01_data.ipynb #c0721b71
 def _story_group(rng, k, y0, y1):
     "One prompt with `k` stories of distinct quality (0 coherent, 1 mild, 2 heavy corruption), best first."
     sl = _slots(rng)
@@ -261,7 +261,7 @@ def _story_group(rng, k, y0, y1):
     for s in stories: s['upvotes'] = up; up = max(10, int(up * rng.uniform(0.1, 0.7)))
     return prompt, stories
 
-# %% ../nbs/01_data.ipynb #ef02891b
+# %% ../nbs/01_data.ipynb #d3af5b31
 def sample_train(n:int=400, seed:int=0) -> pd.DataFrame:
     "`n` synthetic LitBench-Train pairs (2013-2022 stories, chosen = more upvotes)."
     rng, rows = random.Random(seed), []
@@ -272,7 +272,7 @@ def sample_train(n:int=400, seed:int=0) -> pd.DataFrame:
                          chosen_upvotes=c['upvotes'], rejected_upvotes=r['upvotes']))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_data.ipynb #58f72b43
+# %% ../nbs/01_data.ipynb #69532f68
 def sample_rationales(n:int=400, seed:int=1) -> pd.DataFrame:
     "`n` synthetic LitBench-Rationales rows, the preferred story at a random position."
     rng, rows = random.Random(seed), []
@@ -286,7 +286,7 @@ def sample_rationales(n:int=400, seed:int=1) -> pd.DataFrame:
         rows.append(dict(prompt=prompt, story_a=a['text'], story_b=b['text'], chosen_story=win, rationale=why))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_data.ipynb #9dffe0ac
+# %% ../nbs/01_data.ipynb #79beae14
 def sample_test(n_pairs:int=120, # approximate number of test pairs
                 seed:int=2, # generator seed
                 p_deleted:float=.03, p_removed:float=.02, p_missing:float=.02, p_gone_author:float=.03, # fault shares
@@ -322,7 +322,7 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
     cols = list(SCHEMAS['rehydrated'].required) + ['chosen_status', 'rejected_status']
     return pd.DataFrame(ids), dict(comments=comments, posts=posts), pd.DataFrame(ref)[cols]
 
-# %% ../nbs/01_data.ipynb #5454eca7
+# %% ../nbs/01_data.ipynb #6453a394
 SAMPLE_NOTE = ('SYNTHETIC sample data made by litbench.data.make_sample for offline runs and tests. '
                'It is LitBench-shaped but not Reddit data: stories are templated, preferences are by construction.')
 
@@ -343,13 +343,13 @@ def make_sample(out_dir:str|Path, # directory to write into (created)
     atomic_write(paths['readme'], SAMPLE_NOTE + '\n')
     return paths
 
-# %% ../nbs/01_data.ipynb #7c39fca9
+# %% ../nbs/01_data.ipynb #c821e893
 def length_baseline(df:pd.DataFrame, a:str='chosen_story', b:str='rejected_story') -> float:
     "How often the longer story (in words) is the first column's: the length-bias baseline (ties count half)."
     la, lb = df[a].str.split().str.len(), df[b].str.split().str.len()
     return float(((la > lb) + 0.5*(la == lb)).mean())
 
-# %% ../nbs/01_data.ipynb #9071ade9
+# %% ../nbs/01_data.ipynb #36c82c91
 def summarize(df:pd.DataFrame, # a dataset table
               a:str='chosen_story', b:str='rejected_story', # the two story columns
              ) -> dict:
@@ -359,7 +359,7 @@ def summarize(df:pd.DataFrame, # a dataset table
                 words_median=float(words.median()), words_p90=float(words.quantile(.9)), words_max=int(words.max()),
                 longer_wins=round(length_baseline(df, a, b), 3))
 
-# %% ../nbs/01_data.ipynb #1042e7c3
+# %% ../nbs/01_data.ipynb #40d76ccc
 from fastcore.script import call_parse
 
 @call_parse
