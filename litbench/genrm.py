@@ -5,18 +5,20 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
-           'parse_verdict', 'flip', 'combine', 'GenRM', 'sft_rows', 'freeze_lower', 'sft_config']
+           'parse_verdict', 'flip', 'combine', 'GenRM', 'cpu_bf16_pays', 'small_vocab_model', 'sft_rows',
+           'freeze_lower', 'sft_config', 'verdict_metrics', 'judge_heldout', 'train_genrm', 'torch_bf16_ok', 'main',
+           'summary']
 
-# %% ../nbs/07_genrm.ipynb #ad353971
-import math, os, re, time, warnings
+# %% ../nbs/07_genrm.ipynb #af7d8a07
+import math, os, re, tempfile, time, warnings
 from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 from .core import *
-from .data import load_rationales, split_train_val, make_sample
-from .models import load_base_model, resolve_model
+from .data import load_rationales, split_train_val, make_sample, read_table
+from .models import load_base_model, load_config, resolve_model
 
-# %% ../nbs/07_genrm.ipynb #28f54798
+# %% ../nbs/07_genrm.ipynb #160d05c5
 STYLES = {
     'llama': ('You are judging two short stories written for the same prompt. Compare them on originality, '
               'imagery, emotional impact, coherence and technical skill, and decide which one is better.'),
@@ -27,7 +29,7 @@ ANSWER_FORMAT = {False: 'Answer with exactly one line: "Preferred: A" or "Prefer
                  True: 'First write "Reasoning:" followed by a short comparison, then a final line: "Preferred: A" or "Preferred: B".'}
 ASSISTANT_MARK = '### Assistant:'  # marks the answer for tokenizers without a chat template
 
-# %% ../nbs/07_genrm.ipynb #4ebf691c
+# %% ../nbs/07_genrm.ipynb #20847705
 def build_prompt(story_a:str, story_b:str, # the two stories, in the order shown
                  style:str='llama', # key of `STYLES`
                  use_cot:bool=False, # ask for reasoning before the verdict
@@ -47,7 +49,7 @@ def build_answer(label:str, # 'A' or 'B'
     if use_cot and rationale: return f'Reasoning: {" ".join(str(rationale).split())}\nPreferred: {label}'
     return f'Preferred: {label}'
 
-# %% ../nbs/07_genrm.ipynb #346c90ad
+# %% ../nbs/07_genrm.ipynb #b9c9089d
 def has_chat_template(tok) -> bool:
     "True when `tok` carries a chat template."
     return bool(getattr(tok, 'chat_template', None))
@@ -70,7 +72,7 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
 
-# %% ../nbs/07_genrm.ipynb #1e4c58c8
+# %% ../nbs/07_genrm.ipynb #4e948d59
 def split_budget(la:int, lb:int, budget:int) -> tuple:
     "Token counts to keep of two stories of `la`, `lb` tokens within `budget`: shorter one first."
     if la + lb <= budget: return la, lb
@@ -83,7 +85,7 @@ def _cut(tok, ids:list, n:int) -> str:
     "The text of the first `n` of `ids`, marked as cut."
     return tok.decode(ids[:max(n, 0)], skip_special_tokens=True).rstrip() + ' […]'
 
-# %% ../nbs/07_genrm.ipynb #998c39ba
+# %% ../nbs/07_genrm.ipynb #81c5ea1f
 def fit_pair(tok, story_a:str, story_b:str,
              max_length:int, # token limit for the whole sequence
              answer:str|None=None, # the target completion (training); None when judging
@@ -107,7 +109,7 @@ def fit_pair(tok, story_a:str, story_b:str,
         b = _cut(tok, tb, kb) if kb < len(tb) else story_b
     raise LitbenchError(f'could not fit a pair into max_length={max_length}')
 
-# %% ../nbs/07_genrm.ipynb #e41564f9
+# %% ../nbs/07_genrm.ipynb #d8aacabf
 _KEY = r'(?:preferred(?:\s+story)?|final\s+answer|answer|verdict|winner|choice|better\s+story)'
 _ANSWER = re.compile(_KEY + r'\s*[:=\-–—]\s*(?:story\s*)?[(\[]?\s*([AaBb])\b(?![\'’])([^\n]*)', re.I)
 _BARE = re.compile(r'^\W*(?:story\s*)?([AB])\W*$', re.I)
@@ -129,7 +131,7 @@ def parse_verdict(text:str|None) -> str|None:
     m = _BARE.match(lines[-1]) if lines else None
     return m.group(1).upper() if m else None
 
-# %% ../nbs/07_genrm.ipynb #ed88d9d2
+# %% ../nbs/07_genrm.ipynb #51854530
 def flip(v:str|None) -> str|None:
     "The same verdict seen with A and B swapped."
     return {'A': 'B', 'B': 'A'}.get(v)
@@ -139,7 +141,7 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
-# %% ../nbs/07_genrm.ipynb #c03a6074
+# %% ../nbs/07_genrm.ipynb #a697710a
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
@@ -172,11 +174,15 @@ class GenRM:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
-# %% ../nbs/07_genrm.ipynb #1b46c386
+# %% ../nbs/07_genrm.ipynb #7c0e5f27
+def cpu_bf16_pays(model) -> bool:
+    "bf16 autocast speeds up CPU matmuls of real models (about 2x for SmolLM2) but slows toy ones (hidden size < 256)."
+    return (getattr(model.config.get_text_config(), 'hidden_size', 0) or 0) >= 256
+
 def _autocast(model):
-    "bf16 autocast for a float32 model on CPU (about twice as fast here), else a no-op context."
+    "bf16 autocast for a float32 model on CPU when it pays, else a no-op context."
     import torch
-    on = model.device.type == 'cpu' and next(model.parameters()).dtype == torch.float32
+    on = model.device.type == 'cpu' and next(model.parameters()).dtype == torch.float32 and cpu_bf16_pays(model)
     return torch.autocast('cpu', dtype=torch.bfloat16, enabled=on)
 
 def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) -> list:
@@ -198,7 +204,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
     return out
 
-# %% ../nbs/07_genrm.ipynb #1e9f816e
+# %% ../nbs/07_genrm.ipynb #0695f161
 @patch
 def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writing_prompts:list|None=None) -> tuple:
     "`(token id lists, truncated flags)` of the judge prompts, stories fitted to `max_length - max_new_tokens`."
@@ -219,7 +225,7 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
-# %% ../nbs/07_genrm.ipynb #70330971
+# %% ../nbs/07_genrm.ipynb #0a8952cb
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
@@ -250,7 +256,30 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07_genrm.ipynb #c231af5c
+# %% ../nbs/07_genrm.ipynb #aa200c15
+def small_vocab_model(out:str|Path, # directory to write the model and tokenizer into
+                      vocab_size:int=1024, seed:int=0) -> str:
+    "A random 2-layer Llama with a small byte-level BPE tokenizer and SmolLM2's chat template, for fast tests."
+    import torch
+    from tokenizers import Tokenizer, models as tm, trainers, pre_tokenizers, decoders
+    from transformers import PreTrainedTokenizerFast, LlamaConfig, LlamaForCausalLM
+    from litbench.data import sample_rationales
+    from litbench.models import load_tokenizer, TINY
+    texts = sample_rationales(100, seed).story_a.tolist() + [build_prompt('a', 'b', s, c) + build_answer('A', 'x', c)
+                                                            for s in STYLES for c in (False, True)]
+    tk = Tokenizer(tm.BPE()); tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False); tk.decoder = decoders.ByteLevel()
+    tk.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=['<|endoftext|>', '<|im_start|>', '<|im_end|>'],
+                                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok = PreTrainedTokenizerFast(tokenizer_object=tk, bos_token='<|im_start|>', eos_token='<|im_end|>', pad_token='<|endoftext|>')
+    tok.chat_template = load_tokenizer(TINY).chat_template
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                      num_key_value_heads=2, max_position_embeddings=4096, tie_word_embeddings=True,
+                      bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    torch.manual_seed(seed)
+    LlamaForCausalLM(cfg).save_pretrained(out); tok.save_pretrained(out)
+    return str(out)
+
+# %% ../nbs/07_genrm.ipynb #5493961a
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
              max_length:int, style:str='llama', use_cot:bool=False, include_prompt:bool=False) -> tuple:
     "`(rows, n_truncated, n_tokens)`: TRL prompt/completion rows fitted to `max_length`."
@@ -262,7 +291,7 @@ def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, cho
         rows.append(pair_example(tok, p, ans)); cut += c; ntok += n
     return rows, cut, ntok
 
-# %% ../nbs/07_genrm.ipynb #3c751012
+# %% ../nbs/07_genrm.ipynb #9ae1fd48
 def freeze_lower(model, n:int) -> int:
     "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
     if n > 0:
@@ -278,14 +307,195 @@ def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
 
 def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int, keep:int, max_steps:int,
-               report_to:str, seed:int, bf16:bool):
-    "The SFTConfig of a run: completion-only loss, length-grouped batches, checkpoints at half and end."
+               report_to:str, seed:int, bf16:bool, grad_ckpt:bool=False):
+    "The SFTConfig of a run: completion-only loss, length-grouped batches, checkpoints at half and end, no evaluation during training."
     from trl import SFTConfig
     return SFTConfig(
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=max_length,
         completion_only_loss=True, train_sampling_strategy='group_by_length', bf16=bf16, eval_strategy='no',
+        gradient_checkpointing=grad_ckpt,  # TRL turns it on by default; it costs a second forward pass
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
         save_only_model=False)
+
+# %% ../nbs/07_genrm.ipynb #2624438e
+def _resolve_resume(resume:str, out:Path|None) -> str|None:
+    "The checkpoint directory to resume from ('last' = the newest in `out`)."
+    if not resume: return None
+    if resume == 'last':
+        cks = sorted(out.glob('checkpoint-*'), key=lambda p: int(p.name.split('-')[-1])) if out else []
+        if not cks: raise LitbenchError(f"resume_from_checkpoint='last' but {out} holds no checkpoint-N directory")
+        return str(cks[-1])
+    if not (Path(resume)/'trainer_state.json').is_file():
+        raise LitbenchError(f'resume_from_checkpoint: {resume} is not a checkpoint directory (no trainer_state.json)')
+    return resume
+
+def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
+    "Accuracy (no answer counts as wrong), parse rate, order agreement and truncations of a `judge` result."
+    lab = pd.Series(list(labels), dtype=object)
+    m = dict(n=len(res), accuracy=float((res.verdict.values == lab.values).mean()) if len(res) else None,
+             answer_rate=float(res.verdict.notna().mean()) if len(res) else None,
+             parse_rate=float(res.parsed.mean()) if len(res) else None, truncated=int(res.truncated.sum()))
+    if 'agree' in res:
+        both = res.agree.notna()
+        m['order_agreement'] = float(res.agree[both].astype(bool).mean()) if both.any() else None
+        m['accuracy_ab'] = float((res.verdict_ab.values == lab.values).mean()) if len(res) else None
+    return m
+
+# %% ../nbs/07_genrm.ipynb #50592be3
+def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int=8) -> dict:
+    "Judge `df` with the saved GenRM in both orders; time batched against one-pair-at-a-time generation on a few pairs."
+    rm = GenRM.from_pretrained(str(path))
+    wp = df.prompt.tolist() if 'prompt' in df else None
+    res = rm.judge(df.story_a.tolist(), df.story_b.tolist(), both_orders=True, batch_size=batch_size, writing_prompts=wp)
+    m = verdict_metrics(res, df.chosen_story.tolist())
+    k = min(n_single, len(df))
+    if k:
+        a, b = df.story_a.tolist()[:k], df.story_b.tolist()[:k]
+        rm.judge(a, b, batch_size=max(batch_size, 1)); batched = rm.stats
+        rm.judge(a, b, batch_size=1); single = rm.stats
+        m['throughput'] = dict(pairs=k, batched_pairs_per_s=batched['pairs_per_s'], single_pairs_per_s=single['pairs_per_s'],
+                               batch_size=batch_size, speedup=round(batched['pairs_per_s'] / max(single['pairs_per_s'], 1e-9), 2))
+    return dict(metrics=m, results=res)
+
+# %% ../nbs/07_genrm.ipynb #26c86eb4
+def _sample_data(seed:int, n:int) -> tuple:
+    "A tiny synthetic rationale file and a temp output dir, for runs without a dataset."
+    tmp = Path(tempfile.mkdtemp(prefix='litbench_genrm_'))
+    return str(make_sample(tmp/'data', n_train=8, n_test=4, n_rationales=n, seed=seed)['rationales']), tmp/'genrm'
+
+def _load_model(model_name:str, use_flash_attention:bool):
+    "The causal LM to train (float32 on CPU; bf16 on capable GPUs), flash attention when asked and possible."
+    kw = {}
+    if use_flash_attention:
+        if _cuda(): kw['attn_implementation'] = 'flash_attention_2'
+        else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
+    return load_base_model(model_name, 'causal', padding_side='right', **kw)
+
+# %% ../nbs/07_genrm.ipynb #704df587
+def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
+                dataset_name:str='SAA-Lab/LitBench-Rationales', # rationales: hub id or local csv/parquet/jsonl ('' = tiny synthetic sample)
+                output_dir:str='', # run directory ('' = runs/genrm_<timestamp>)
+                epochs:float=3, # training epochs
+                batch_size:int=2, # examples per device and forward pass
+                target_batch_size:int=128, # effective batch; sets gradient accumulation
+                grad_accum:int=0, # explicit accumulation steps (0 = from target_batch_size)
+                max_length:int=8192, # tokens per example (prompt + answer); stories are cut inside the prompt to fit
+                learning_rate:float=2e-5, # peak learning rate
+                use_cot:bool=False, # train `Reasoning: …` + `Preferred:` from the rationales (chain-of-thought distillation)
+                use_flash_attention:bool=False, # flash_attention_2 (CUDA only)
+                resume_from_checkpoint:str='', # checkpoint dir, or 'last' for the newest in output_dir
+                max_steps:int=-1, # optimizer steps (-1 = epochs decide)
+                report_to:str='none', # none, wandb (WANDB_* from the environment) or tensorboard
+                seed:int=42, # split, init and data-order seed
+                freeze_layers:int=0, # freeze the embeddings and this many lower layers (CPU speed-up)
+                style:str='llama', # prompt wording: llama (judge the craft) or qwen (predict Reddit upvotes)
+                include_prompt:bool=False, # show the writing prompt to the judge (the paper did not)
+                skip_bad_labels:bool=False, # drop rows whose label is not A/B (with a count) instead of failing
+                keep_checkpoints:int=2, # checkpoints kept
+                gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
+                eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
+                n_rationales:int=48, # synthetic rows when dataset_name is ''
+               ) -> dict:
+    "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
+    config = dict(locals())
+    load_config(model_name)  # fail fast on a bad model name
+    if style not in STYLES: raise LitbenchError(f'--style must be one of {sorted(STYLES)}, got {style!r}')
+    if report_to not in ('', 'none', 'wandb', 'tensorboard'): raise LitbenchError(f'--report_to must be none, wandb or tensorboard, got {report_to!r}')
+    tmp_out = None
+    if not dataset_name: dataset_name, tmp_out = _sample_data(seed, n_rationales)
+    df = load_rationales(dataset_name, skip_bad_labels=skip_bad_labels)
+    out = Path(output_dir) if output_dir else (tmp_out or (Path(resume_from_checkpoint).parent if resume_from_checkpoint not in ('', 'last') else None))
+    resume = _resolve_resume(resume_from_checkpoint, out)
+    if out is None: out = make_run_dir('genrm')
+    out.mkdir(parents=True, exist_ok=True)
+    set_seed(seed)
+    n = world_size()
+    plan = (BatchPlan(batch_size, n, grad_accum, batch_size*n*grad_accum, target_batch_size) if grad_accum > 0
+            else plan_batches(target_batch_size, batch_size, n))
+    model, tok = _load_model(model_name, use_flash_attention)
+    trainable = freeze_lower(model, freeze_layers)
+    tr_df, val_df = split_train_val(df, 0.05, seed) if len(df) >= 20 else (df, df.iloc[:0])
+    from datasets import Dataset
+    from trl import SFTTrainer
+    tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
+    val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
+    bf16 = torch_bf16_ok(model)
+    trainer = SFTTrainer(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, bf16,
+                                                         gradient_checkpointing),
+                         train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
+                         processing_class=tok)
+    t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
+    val_loss = trainer.evaluate()['eval_loss'] if val_rows else None
+    settings = dict(style=style, use_cot=use_cot, max_length=max_length, include_prompt=include_prompt)
+    tokens = int(trainer._total_train_tokens)
+    metrics = dict(model_name=model_name, dataset_name=str(dataset_name), output_dir=str(out), prompt=settings,
+                   batch_plan=vars(plan), trainable_params=trainable, freeze_layers=freeze_layers, bf16=bf16,
+                   global_step=trainer.state.global_step, train_loss=res.training_loss, val_loss=val_loss,
+                   rows=dict(train=len(tr_df), val=len(val_df)), truncated=dict(train=cut_tr, val=cut_val),
+                   train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1))
+    trainer.accelerator.wait_for_everyone()
+    if trainer.is_world_process_zero():
+        trainer.save_model(str(out)); tok.save_pretrained(out)
+        write_json(out/GENRM_CONFIG, settings)
+        if len(val_df) and eval_pairs >= 0:
+            t1 = time.time()
+            ev = val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs]
+            metrics['heldout'] = judge_heldout(out, ev, batch_size=max(8, batch_size))['metrics']
+            metrics['heldout']['time_s'] = round(time.time() - t1, 2)
+        write_json(out/'metrics.json', metrics)
+        save_run_metadata(out, config, seed)
+    return metrics
+
+def torch_bf16_ok(model) -> bool:
+    "Train under bf16 autocast on GPUs that support it, and on CPU when it pays for this model."
+    import torch
+    return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_bf16_pays(model)
+
+# %% ../nbs/07_genrm.ipynb #c18ded39
+from fastcore.script import call_parse
+
+@call_parse
+@cli_errors
+def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
+         dataset_name:str='SAA-Lab/LitBench-Rationales', # rationales: hub id or local csv/parquet/jsonl
+         output_dir:str='', # run directory ('' = runs/genrm_<timestamp>)
+         epochs:float=3, # training epochs
+         batch_size:int=2, # examples per device and forward pass
+         target_batch_size:int=128, # effective batch; sets gradient accumulation
+         grad_accum:int=0, # explicit accumulation steps (0 = from target_batch_size)
+         max_length:int=8192, # tokens per example (prompt + answer); stories are cut inside the prompt to fit
+         learning_rate:float=2e-5, # peak learning rate
+         use_cot:bool=False, # train `Reasoning: …` + `Preferred:` from the rationales
+         use_flash_attention:bool=False, # flash_attention_2 (CUDA only)
+         resume_from_checkpoint:str='', # checkpoint dir, or 'last' for the newest in output_dir
+         max_steps:int=-1, # optimizer steps (-1 = epochs decide)
+         report_to:str='none', # none, wandb (WANDB_* from the environment) or tensorboard
+         seed:int=42, # split, init and data-order seed
+         freeze_layers:int=0, # freeze the embeddings and this many lower layers (CPU speed-up)
+         style:str='llama', # prompt wording: llama (judge the craft) or qwen (predict Reddit upvotes)
+         include_prompt:bool=False, # show the writing prompt to the judge (the paper did not)
+         skip_bad_labels:bool=False, # drop rows whose label is not A/B (with a count) instead of failing
+         keep_checkpoints:int=2, # checkpoints kept
+         gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
+         eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
+        ):
+    "Train a generative reward model (LitBench GenRM) with completion-only SFT; prints the held-out summary."
+    m = train_genrm(**{k: v for k, v in locals().items()})
+    print(summary(m))
+
+# %% ../nbs/07_genrm.ipynb #919a2718
+def summary(m:dict) -> str:
+    "A few lines on a finished GenRM run: where it is, losses, held-out verdicts, speed."
+    h, lines = m.get('heldout') or {}, [f"GenRM saved to {m['output_dir']} ({m['global_step']} steps, {m['rows']['train']} train / {m['rows']['val']} val rows)"]
+    f = lambda v, p='.3f': 'n/a' if v is None else format(v, p)
+    lines.append(f"train loss {f(m['train_loss'])}  val loss {f(m['val_loss'])}  train {m['train_tokens_per_s']:.0f} tokens/s  truncated {m['truncated']}")
+    if h:
+        lines.append(f"held-out ({h['n']} pairs, both orders): accuracy {f(h['accuracy'])}  parse rate {f(h['parse_rate'])}  "
+                     f"order agreement {f(h.get('order_agreement'))}  A/B-order accuracy {f(h.get('accuracy_ab'))}")
+        if 'throughput' in h:
+            t = h['throughput']
+            lines.append(f"judging: {t['batched_pairs_per_s']} pairs/s batched (batch {t['batch_size']}) vs {t['single_pairs_per_s']} one at a time (x{t['speedup']})")
+    return '\n'.join(lines)
