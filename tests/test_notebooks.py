@@ -1,11 +1,11 @@
 """Every numbered notebook is a papermill stage: one `parameters` cell that papermill reads in full,
 not exported, with no secret among its names."""
-import json, re
+import json
 import pytest
+from litbench.core import is_secret_name
 from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS
 
 NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
-SECRET = re.compile(r'secret|token|password|api_key', re.I)
 
 def test_all_stages_present():
     assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(10)]
@@ -18,4 +18,4 @@ def test_parameters_cell(nb):
     assert sorted(notebook_params(nb)) == sorted(names)  # papermill reads every one
     cell = [c for c in json.loads(nb.read_text())['cells'] if 'parameters' in c['metadata'].get('tags', [])][0]
     assert '#| export' not in ''.join(cell['source']), f'{nb.name}: the parameters cell must not be exported'
-    assert not [n for n in names if SECRET.search(n)], f'{nb.name}: a secret must never be a parameter'
+    assert not [n for n in names if is_secret_name(n)], f'{nb.name}: a secret must never be a parameter'
