@@ -9,7 +9,7 @@ __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_
            'freeze_lower', 'sft_config', 'verdict_metrics', 'judge_heldout', 'train_genrm', 'torch_bf16_ok', 'main',
            'summary']
 
-# %% ../nbs/07_genrm.ipynb #af7d8a07
+# %% ../nbs/07_genrm.ipynb #c1ea1170
 import math, os, re, tempfile, time, warnings
 from pathlib import Path
 import pandas as pd
@@ -18,7 +18,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
 from .models import load_base_model, load_config, resolve_model
 
-# %% ../nbs/07_genrm.ipynb #160d05c5
+# %% ../nbs/07_genrm.ipynb #ad1bdce0
 STYLES = {
     'llama': ('You are judging two short stories written for the same prompt. Compare them on originality, '
               'imagery, emotional impact, coherence and technical skill, and decide which one is better.'),
@@ -29,7 +29,7 @@ ANSWER_FORMAT = {False: 'Answer with exactly one line: "Preferred: A" or "Prefer
                  True: 'First write "Reasoning:" followed by a short comparison, then a final line: "Preferred: A" or "Preferred: B".'}
 ASSISTANT_MARK = '### Assistant:'  # marks the answer for tokenizers without a chat template
 
-# %% ../nbs/07_genrm.ipynb #20847705
+# %% ../nbs/07_genrm.ipynb #880c0d0a
 def build_prompt(story_a:str, story_b:str, # the two stories, in the order shown
                  style:str='llama', # key of `STYLES`
                  use_cot:bool=False, # ask for reasoning before the verdict
@@ -49,7 +49,7 @@ def build_answer(label:str, # 'A' or 'B'
     if use_cot and rationale: return f'Reasoning: {" ".join(str(rationale).split())}\nPreferred: {label}'
     return f'Preferred: {label}'
 
-# %% ../nbs/07_genrm.ipynb #b9c9089d
+# %% ../nbs/07_genrm.ipynb #1dfe3f78
 def has_chat_template(tok) -> bool:
     "True when `tok` carries a chat template."
     return bool(getattr(tok, 'chat_template', None))
@@ -72,7 +72,7 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
 
-# %% ../nbs/07_genrm.ipynb #4e948d59
+# %% ../nbs/07_genrm.ipynb #5b565ff4
 def split_budget(la:int, lb:int, budget:int) -> tuple:
     "Token counts to keep of two stories of `la`, `lb` tokens within `budget`: shorter one first."
     if la + lb <= budget: return la, lb
@@ -85,7 +85,7 @@ def _cut(tok, ids:list, n:int) -> str:
     "The text of the first `n` of `ids`, marked as cut."
     return tok.decode(ids[:max(n, 0)], skip_special_tokens=True).rstrip() + ' […]'
 
-# %% ../nbs/07_genrm.ipynb #81c5ea1f
+# %% ../nbs/07_genrm.ipynb #f986cf73
 def fit_pair(tok, story_a:str, story_b:str,
              max_length:int, # token limit for the whole sequence
              answer:str|None=None, # the target completion (training); None when judging
@@ -109,7 +109,7 @@ def fit_pair(tok, story_a:str, story_b:str,
         b = _cut(tok, tb, kb) if kb < len(tb) else story_b
     raise LitbenchError(f'could not fit a pair into max_length={max_length}')
 
-# %% ../nbs/07_genrm.ipynb #d8aacabf
+# %% ../nbs/07_genrm.ipynb #20abb6a4
 _KEY = r'(?:preferred(?:\s+story)?|final\s+answer|answer|verdict|winner|choice|better\s+story)'
 _ANSWER = re.compile(_KEY + r'\s*[:=\-–—]\s*(?:story\s*)?[(\[]?\s*([AaBb])\b(?![\'’])([^\n]*)', re.I)
 _BARE = re.compile(r'^\W*(?:story\s*)?([AB])\W*$', re.I)
@@ -131,7 +131,7 @@ def parse_verdict(text:str|None) -> str|None:
     m = _BARE.match(lines[-1]) if lines else None
     return m.group(1).upper() if m else None
 
-# %% ../nbs/07_genrm.ipynb #51854530
+# %% ../nbs/07_genrm.ipynb #e9f3f15a
 def flip(v:str|None) -> str|None:
     "The same verdict seen with A and B swapped."
     return {'A': 'B', 'B': 'A'}.get(v)
@@ -141,7 +141,7 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
-# %% ../nbs/07_genrm.ipynb #a697710a
+# %% ../nbs/07_genrm.ipynb #a587cba1
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
@@ -174,7 +174,7 @@ class GenRM:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
-# %% ../nbs/07_genrm.ipynb #7c0e5f27
+# %% ../nbs/07_genrm.ipynb #586c3bd6
 def cpu_bf16_pays(model) -> bool:
     "bf16 autocast speeds up CPU matmuls of real models (about 2x for SmolLM2) but slows toy ones (hidden size < 256)."
     return (getattr(model.config.get_text_config(), 'hidden_size', 0) or 0) >= 256
@@ -204,7 +204,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
     return out
 
-# %% ../nbs/07_genrm.ipynb #0695f161
+# %% ../nbs/07_genrm.ipynb #219577a2
 @patch
 def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writing_prompts:list|None=None) -> tuple:
     "`(token id lists, truncated flags)` of the judge prompts, stories fitted to `max_length - max_new_tokens`."
@@ -225,7 +225,7 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
-# %% ../nbs/07_genrm.ipynb #0a8952cb
+# %% ../nbs/07_genrm.ipynb #1e26da21
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
@@ -256,7 +256,7 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07_genrm.ipynb #aa200c15
+# %% ../nbs/07_genrm.ipynb #49a68a80
 def small_vocab_model(out:str|Path, # directory to write the model and tokenizer into
                       vocab_size:int=1024, seed:int=0) -> str:
     "A random 2-layer Llama with a small byte-level BPE tokenizer and SmolLM2's chat template, for fast tests."
@@ -279,7 +279,7 @@ def small_vocab_model(out:str|Path, # directory to write the model and tokenizer
     LlamaForCausalLM(cfg).save_pretrained(out); tok.save_pretrained(out)
     return str(out)
 
-# %% ../nbs/07_genrm.ipynb #5493961a
+# %% ../nbs/07_genrm.ipynb #2b376996
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
              max_length:int, style:str='llama', use_cot:bool=False, include_prompt:bool=False) -> tuple:
     "`(rows, n_truncated, n_tokens)`: TRL prompt/completion rows fitted to `max_length`."
@@ -291,7 +291,7 @@ def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, cho
         rows.append(pair_example(tok, p, ans)); cut += c; ntok += n
     return rows, cut, ntok
 
-# %% ../nbs/07_genrm.ipynb #9ae1fd48
+# %% ../nbs/07_genrm.ipynb #00705231
 def freeze_lower(model, n:int) -> int:
     "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
     if n > 0:
@@ -320,7 +320,7 @@ def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
         save_only_model=False)
 
-# %% ../nbs/07_genrm.ipynb #2624438e
+# %% ../nbs/07_genrm.ipynb #5e259131
 def _resolve_resume(resume:str, out:Path|None) -> str|None:
     "The checkpoint directory to resume from ('last' = the newest in `out`)."
     if not resume: return None
@@ -344,7 +344,7 @@ def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
         m['accuracy_ab'] = float((res.verdict_ab.values == lab.values).mean()) if len(res) else None
     return m
 
-# %% ../nbs/07_genrm.ipynb #50592be3
+# %% ../nbs/07_genrm.ipynb #d00203e7
 def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int=8) -> dict:
     "Judge `df` with the saved GenRM in both orders; time batched against one-pair-at-a-time generation on a few pairs."
     rm = GenRM.from_pretrained(str(path))
@@ -360,7 +360,7 @@ def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int
                                batch_size=batch_size, speedup=round(batched['pairs_per_s'] / max(single['pairs_per_s'], 1e-9), 2))
     return dict(metrics=m, results=res)
 
-# %% ../nbs/07_genrm.ipynb #26c86eb4
+# %% ../nbs/07_genrm.ipynb #75b6408a
 def _sample_data(seed:int, n:int) -> tuple:
     "A tiny synthetic rationale file and a temp output dir, for runs without a dataset."
     tmp = Path(tempfile.mkdtemp(prefix='litbench_genrm_'))
@@ -374,7 +374,7 @@ def _load_model(model_name:str, use_flash_attention:bool):
         else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
     return load_base_model(model_name, 'causal', padding_side='right', **kw)
 
-# %% ../nbs/07_genrm.ipynb #704df587
+# %% ../nbs/07_genrm.ipynb #d464fb70
 def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
                 dataset_name:str='SAA-Lab/LitBench-Rationales', # rationales: hub id or local csv/parquet/jsonl ('' = tiny synthetic sample)
                 output_dir:str='', # run directory ('' = runs/genrm_<timestamp>)
@@ -454,7 +454,7 @@ def torch_bf16_ok(model) -> bool:
     import torch
     return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_bf16_pays(model)
 
-# %% ../nbs/07_genrm.ipynb #c18ded39
+# %% ../nbs/07_genrm.ipynb #7f1bada0
 from fastcore.script import call_parse
 
 @call_parse
@@ -486,7 +486,7 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
     m = train_genrm(**{k: v for k, v in locals().items()})
     print(summary(m))
 
-# %% ../nbs/07_genrm.ipynb #919a2718
+# %% ../nbs/07_genrm.ipynb #8ccd8d39
 def summary(m:dict) -> str:
     "A few lines on a finished GenRM run: where it is, losses, held-out verdicts, speed."
     h, lines = m.get('heldout') or {}, [f"GenRM saved to {m['output_dir']} ({m['global_step']} steps, {m['rows']['train']} train / {m['rows']['val']} val rows)"]
