@@ -8,18 +8,18 @@ __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'SECRET_KEY', 'PACKAGES', 'Litbenc
            'world_size', 'is_secret_name', 'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed',
            'run_metadata', 'save_run_metadata']
 
-# %% ../nbs/00_core.ipynb #37c8c4f7
+# %% ../nbs/00_core.ipynb #a9e3cf05
 import copy, functools, json, math, os, platform, random, re, subprocess, sys, tempfile
 from dataclasses import dataclass, asdict
 from datetime import datetime
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
-# %% ../nbs/00_core.ipynb #497937e7
+# %% ../nbs/00_core.ipynb #76c50630
 class LitbenchError(Exception):
     "An expected user mistake, shown as one message and never as a traceback."
 
-# %% ../nbs/00_core.ipynb #8a210056
+# %% ../nbs/00_core.ipynb #51622674
 def cli_errors(f):
     "Make a CLI entry point exit 1 with one stderr line on `LitbenchError` (130 on Ctrl-C)."
     @functools.wraps(f)
@@ -29,23 +29,23 @@ def cli_errors(f):
         except KeyboardInterrupt: print('interrupted', file=sys.stderr); sys.exit(130)
     return _f
 
-# %% ../nbs/00_core.ipynb #fec33120
+# %% ../nbs/00_core.ipynb #eae50796
 DATA_DIR = Path('data')  # the seed's data directory, relative to where commands run
 RUNS_DIR = Path('runs')  # timestamped run directories go here
 
-# %% ../nbs/00_core.ipynb #1f5ab9ee
+# %% ../nbs/00_core.ipynb #7d05e7d5
 def cache_dir() -> Path:
     "Cache for converted models: `$LITBENCH_CACHE`, else `~/.cache/litbench`."
     p = Path(os.environ.get('LITBENCH_CACHE') or Path.home()/'.cache'/'litbench')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #60b3579d
+# %% ../nbs/00_core.ipynb #60401848
 def timestamp() -> str:
     "Local time as `YYYYmmdd-HHMMSS`, the run-directory stamp."
     return datetime.now().strftime('%Y%m%d-%H%M%S')
 
-# %% ../nbs/00_core.ipynb #f5f27ba7
+# %% ../nbs/00_core.ipynb #0d098907
 def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt_20261125-101500`
                  root:str|Path=RUNS_DIR, # parent directory
                 ) -> Path:
@@ -56,7 +56,7 @@ def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt
         try: p.mkdir(parents=True); return p
         except FileExistsError: i += 1; p = base.with_name(f'{base.name}-{i}')
 
-# %% ../nbs/00_core.ipynb #f31e8fc7
+# %% ../nbs/00_core.ipynb #46c9d3ab
 def atomic_write(path:str|Path, # file to write
                  data:str|bytes, # its whole content
                 ) -> Path:
@@ -71,7 +71,7 @@ def atomic_write(path:str|Path, # file to write
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-# %% ../nbs/00_core.ipynb #bf9183f7
+# %% ../nbs/00_core.ipynb #c96bafa5
 def write_json(path:str|Path, obj) -> Path:
     "Write `obj` as indented JSON, atomically."
     return atomic_write(path, json.dumps(obj, indent=2, default=str) + '\n')
@@ -80,16 +80,16 @@ def read_json(path:str|Path):
     "Read a JSON file."
     return json.loads(Path(path).read_text())
 
-# %% ../nbs/00_core.ipynb #f9607ec3
+# %% ../nbs/00_core.ipynb #1fe64d5f
 PRESETS = {
     'sample': dict(
         data=dict(source='sample', n_train=400, n_test=120, n_rationales=400, seed=0),
         rehydrate=dict(ids='sample', emulator=True, max_workers=2),
         bt=dict(base_model='smollm2-135m', epochs=0.5, batch_size=8, target_batch_size=16, max_length=256,
                 learning_rate=1e-4, keep_checkpoints=1, max_steps=-1, freeze_layers=27, seed=42),
-        genrm=dict(model_name='smollm2-135m', epochs=1, batch_size=4, target_batch_size=8, max_length=768,
-                   learning_rate=1e-4, use_cot=False, max_steps=-1, freeze_layers=24, seed=42),
-        eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=False, batch_size=8),
+        genrm=dict(model_name='smollm2-135m', epochs=1, batch_size=4, target_batch_size=8, max_length=256,
+                   learning_rate=2e-4, use_cot=False, max_steps=-1, freeze_layers=24, seed=42, eval_pairs=0, keep_checkpoints=1),
+        eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=False, batch_size=8, max_new_tokens=0, max_length=0),
     ),
     'tiny': dict(  # smoke tests and CI: a random 2-layer model, a handful of steps
         data=dict(source='sample', n_train=48, n_test=24, n_rationales=48, seed=0),
@@ -97,7 +97,7 @@ PRESETS = {
         bt=dict(base_model='tiny-random', epochs=1, batch_size=8, target_batch_size=8, max_length=128,
                 learning_rate=1e-3, keep_checkpoints=1, max_steps=4, freeze_layers=0, seed=42),
         genrm=dict(model_name='tiny-random', epochs=1, batch_size=4, target_batch_size=4, max_length=384,
-                   learning_rate=1e-3, use_cot=False, max_steps=4, freeze_layers=0, seed=42),
+                   learning_rate=1e-3, use_cot=False, max_steps=4, freeze_layers=0, seed=42, eval_pairs=4, keep_checkpoints=1),
         eval=dict(kinds='bt,genrm,length,random', both_orders=True, batch_size=8),
     ),
     'paper': dict(
@@ -106,12 +106,13 @@ PRESETS = {
         bt=dict(base_model='meta-llama/Llama-3.2-1B', epochs=1, batch_size=8, target_batch_size=128, max_length=2048,
                 learning_rate=1e-5, keep_checkpoints=3, max_steps=-1, freeze_layers=0, seed=42),
         genrm=dict(model_name='meta-llama/Llama-3.2-1B-Instruct', epochs=3, batch_size=2, target_batch_size=128,
-                   max_length=8192, learning_rate=2e-5, use_cot=False, max_steps=-1, freeze_layers=0, seed=42),
+                   max_length=8192, learning_rate=2e-5, use_cot=False, max_steps=-1, freeze_layers=0, seed=42,
+                   eval_pairs=200, keep_checkpoints=3, gradient_checkpointing=True),
         eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=True, batch_size=16),
     ),
 }
 
-# %% ../nbs/00_core.ipynb #25917eb0
+# %% ../nbs/00_core.ipynb #f27abc7d
 def get_preset(name:str, # `sample` or `paper`
                **overrides, # `stage=dict(key=value)` replacing single settings
               ) -> dict:
@@ -123,13 +124,13 @@ def get_preset(name:str, # `sample` or `paper`
         p[stage].update(vals)
     return p
 
-# %% ../nbs/00_core.ipynb #3794baf4
+# %% ../nbs/00_core.ipynb #3032c8ac
 @dataclass
 class BatchPlan:
     "How a target effective batch is reached: per-device batch × devices × accumulation steps."
     per_device: int; n_devices: int; grad_accum: int; effective: int; target: int
 
-# %% ../nbs/00_core.ipynb #d8cd73a3
+# %% ../nbs/00_core.ipynb #ed8db5bd
 def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
                  per_device:int, # batch per device and forward pass
                  n_devices:int=1, # GPUs (or processes); 0 means CPU, counted as one
@@ -141,12 +142,12 @@ def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
     accum = math.ceil(target / (per_device*n))
     return BatchPlan(per_device, n, accum, per_device*n*accum, target)
 
-# %% ../nbs/00_core.ipynb #732f17a8
+# %% ../nbs/00_core.ipynb #33487d76
 def world_size() -> int:
     "Processes in this run: `WORLD_SIZE` under `accelerate launch`/torchrun, else 1."
     return int(os.environ.get('WORLD_SIZE', '1'))
 
-# %% ../nbs/00_core.ipynb #23a2a603
+# %% ../nbs/00_core.ipynb #3ad850b3
 SECRET_KEY = re.compile(r'(^|_)(secret|token|password|api_?key)$', re.I)  # HF_TOKEN, client_secret, WANDB_API_KEY; not max_new_tokens
 
 def is_secret_name(name:str) -> bool:
@@ -158,7 +159,7 @@ def redact(config:dict) -> dict:
     if not isinstance(config, dict): return config
     return {k: '***' if is_secret_name(k) else redact(v) for k, v in config.items()}
 
-# %% ../nbs/00_core.ipynb #881c1e7a
+# %% ../nbs/00_core.ipynb #1ccc7f64
 PACKAGES = ('litbench', 'torch', 'transformers', 'trl', 'datasets', 'accelerate', 'praw', 'papermill', 'pandas')
 
 def package_versions(names=PACKAGES) -> dict:
@@ -168,7 +169,7 @@ def package_versions(names=PACKAGES) -> dict:
         except PackageNotFoundError: return None
     return {n: v(n) for n in names}
 
-# %% ../nbs/00_core.ipynb #cd691035
+# %% ../nbs/00_core.ipynb #67671dae
 def git_commit(path:str|Path='.') -> str|None:
     "The git commit of `path` (with `+dirty` when it has changes), or None outside git."
     try:
@@ -178,7 +179,7 @@ def git_commit(path:str|Path='.') -> str|None:
         return c.stdout.strip() + ('+dirty' if run('status', '--porcelain').stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/00_core.ipynb #6e900d2e
+# %% ../nbs/00_core.ipynb #faa9d7a6
 def device_info() -> dict:
     "The accelerator this process sees (torch imported lazily, so the Reddit side stays torch-free)."
     info = dict(platform=platform.platform(), python=platform.python_version(), cpus=os.cpu_count())
@@ -190,7 +191,7 @@ def device_info() -> dict:
     else: info.update(device='cpu', gpus=0, torch_threads=torch.get_num_threads())
     return info
 
-# %% ../nbs/00_core.ipynb #5ffa6af9
+# %% ../nbs/00_core.ipynb #f57674ae
 def set_seed(seed:int=42):
     "Seed python, numpy and torch (when installed)."
     random.seed(seed)
@@ -199,7 +200,7 @@ def set_seed(seed:int=42):
         import torch; torch.manual_seed(seed)
     except ImportError: pass
 
-# %% ../nbs/00_core.ipynb #7602b75f
+# %% ../nbs/00_core.ipynb #0c907c83
 def run_metadata(config:dict, # the run's settings
                  seed:int|None=None, # its random seed
                 ) -> dict:
