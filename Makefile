@@ -23,8 +23,9 @@ $(STAMP): setup.py settings.ini
 
 install: $(STAMP)
 
+# Two notebooks run at once; one torch thread each, since two threads each on two cores slow both down.
 test: install
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 	if [ -d tests ]; then $(BIN)/pytest -q tests; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; fi
 
 demo: install
