@@ -2,7 +2,8 @@
 
 Not a test. Same model, optimizer, precision, pairs and batch size for both; only the batching differs.
 Measured in one process, the two variants interleaved per repeat, medians reported, with the matmul
-ceiling measured in the same run. Usage (about 3-5 minutes on a 2-core CPU):
+ceiling measured in the same run. Rates are per CPU-second of this process (process_time / threads), so
+other jobs on a shared machine inflate them little; wall-clock rates are reported beside them. Usage (about 3-5 minutes on a 2-core CPU):
 
     PYTHONPATH=. python bench/bt_throughput.py [--model smollm2-135m] [--pairs 8] [--batch_pairs 2] [--repeats 3]
 """
@@ -20,10 +21,12 @@ def matmul_gflops(dtype, n=2048, reps=5):
     "Median GFLOP/s of an n x n matmul in `dtype` (the CPU's ceiling for dense training)."
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
     a @ b
-    ts = []
+    ts, cs = [], []
     for _ in range(reps):
-        t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
-    return 2 * n**3 / statistics.median(ts) / 1e9
+        t, c = time.perf_counter(), time.process_time(); a @ b
+        ts.append(time.perf_counter() - t); cs.append(time.process_time() - c)
+    threads = torch.get_num_threads()
+    return dict(wall=round(2 * n**3 / statistics.median(ts) / 1e9, 1), cpu=round(2 * n**3 * threads / statistics.median(cs) / 1e9, 1))
 
 
 def reset_peak():
@@ -48,7 +51,7 @@ def run_epoch(model, opt, pairs, batch_pairs, pad_id, pad_to):
     "One pass over `pairs` as RewardTrainer computes it; returns (seconds, real tokens, padded tokens)."
     coll = DataCollatorForPreference(pad_token_id=pad_id, pad_to_multiple_of=pad_to)
     real = padded = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for b in batches(pairs, batch_pairs, grouped=pad_to is None):
         x = coll([pairs[i] for i in b])
         with torch.autocast('cpu', dtype=torch.bfloat16):
@@ -57,7 +60,7 @@ def run_epoch(model, opt, pairs, batch_pairs, pad_id, pad_to):
         loss = -torch.nn.functional.logsigmoid(c - j).mean()
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         real += int(x['attention_mask'].sum()); padded += x['input_ids'].numel()
-    return time.perf_counter() - t0, real, padded
+    return time.perf_counter() - t0, (time.process_time() - c0) / torch.get_num_threads(), real, padded
 
 
 def flops_per_token(model, freeze_layers):
@@ -85,8 +88,8 @@ def bench(model_name, max_length, freeze, n_pairs, batch_pairs, repeats, with_pa
     for _ in range(repeats):
         for name, pad_to in (('ours', None), ('padded', max_length)) if with_padded else (('ours', None),):
             reset_peak()
-            s, real, padded = run_epoch(model, opt, pairs, batch_pairs, tok.pad_token_id, pad_to)
-            res[name].append(dict(s=s, real=real, padded=padded, rss=peak_rss_mb()))
+            w, s, real, padded = run_epoch(model, opt, pairs, batch_pairs, tok.pad_token_id, pad_to)
+            res[name].append(dict(s=s, wall=w, real=real, padded=padded, rss=peak_rss_mb()))
     fpt, n_nonemb = flops_per_token(model, freeze)
     out = dict(model=model_name, max_length=max_length, freeze_layers=freeze, pairs=n_pairs, batch_pairs=batch_pairs,
                repeats=repeats, params_nonembedding=n_nonemb, train_flops_per_token=fpt)
@@ -95,7 +98,9 @@ def bench(model_name, max_length, freeze, n_pairs, batch_pairs, repeats, with_pa
         s = statistics.median(x['s'] for x in rs)
         out[name] = dict(seconds=round(s, 2), pairs_per_s=round(n_pairs / s, 3), real_tokens_per_s=round(rs[0]['real'] / s, 1),
                          computed_tokens_per_s=round(rs[0]['padded'] / s, 1), padding_overhead=round(rs[0]['padded'] / rs[0]['real'], 3),
-                         peak_rss_mb=round(max(x['rss'] for x in rs)), all_seconds=[round(x['s'], 2) for x in rs])
+                         peak_rss_mb=round(max(x['rss'] for x in rs)), cpu_seconds=[round(x['s'], 2) for x in rs],
+                         wall_seconds=[round(x['wall'], 2) for x in rs],
+                         wall_pairs_per_s=round(n_pairs / statistics.median(x['wall'] for x in rs), 3))
         out[name]['model_gflops'] = round(fpt * out[name]['real_tokens_per_s'] / 1e9, 1)
         out[name]['6N_gflops'] = round(6 * n_nonemb * out[name]['real_tokens_per_s'] / 1e9, 1)
     if res['padded']: out['pairs_per_s_ratio'] = round(out['ours']['pairs_per_s'] / out['padded']['pairs_per_s'], 2)
@@ -113,15 +118,15 @@ def main():
     a = ap.parse_args()
     torch.manual_seed(0)
     t0 = time.time()
-    ceil = dict(fp32=round(matmul_gflops(torch.float32), 1), bf16=round(matmul_gflops(torch.bfloat16), 1))
+    ceil = dict(fp32=matmul_gflops(torch.float32), bf16=matmul_gflops(torch.bfloat16))
     runs = []
     for ml, fr, padded in ((256, a.freeze_layers, True),  # the sample preset's max_length
                            (2048, a.freeze_layers, True),  # the original's max_length
                            (2048, 0, False)):  # full fine-tuning, for the 6N ceiling
         runs.append(bench(a.model, ml, fr, a.pairs, a.batch_pairs, a.repeats, padded))
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
-    ceil_after = dict(fp32=round(matmul_gflops(torch.float32), 1), bf16=round(matmul_gflops(torch.bfloat16), 1))
-    bf16 = statistics.median([ceil['bf16'], ceil_after['bf16']])
+    ceil_after = dict(fp32=matmul_gflops(torch.float32), bf16=matmul_gflops(torch.bfloat16))
+    bf16 = statistics.median([ceil['bf16']['cpu'], ceil_after['bf16']['cpu']])
     for r in runs:
         for k in ('ours', 'padded'):
             if k in r: r[k]['fraction_of_bf16_matmul'] = round(r[k]['model_gflops'] / bf16, 3)
