@@ -6,7 +6,7 @@
 __all__ = ['FORMAT_FILE', 'InputFormat', 'encode', 'pair_accuracy', 'RewardModel', 'pair_dataset', 'load_pairs', 'BTTrainer',
            'freeze_lower', 'bt_config', 'train_bt', 'main']
 
-# %% ../nbs/06_bt.ipynb #ab7672cb
+# %% ../nbs/06_bt.ipynb #fe85cd27
 import contextlib, json, math, os, shutil, tempfile, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -16,7 +16,7 @@ from .core import *
 from .data import *
 from .models import *
 
-# %% ../nbs/06_bt.ipynb #0ada0a15
+# %% ../nbs/06_bt.ipynb #b02f826b
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
 
 @dataclass
@@ -37,7 +37,7 @@ class InputFormat:
         p = Path(d)/FORMAT_FILE
         return cls(**read_json(p)) if p.is_file() else cls()
 
-# %% ../nbs/06_bt.ipynb #efe6ac93
+# %% ../nbs/06_bt.ipynb #1bd6424d
 def encode(tok, # tokenizer with a pad token
            texts:list, # input texts
            max_length:int, # tokens per text, EOS included
@@ -51,7 +51,7 @@ def encode(tok, # tokenizer with a pad token
         out.append(ids + [eos])
     return out, cut
 
-# %% ../nbs/06_bt.ipynb #d9bd62e8
+# %% ../nbs/06_bt.ipynb #c723d550
 def pair_accuracy(r_chosen, # rewards of the preferred stories
                   r_rejected, # rewards of the other stories
                  ) -> float:
@@ -60,7 +60,7 @@ def pair_accuracy(r_chosen, # rewards of the preferred stories
     if c.shape != r.shape or not c.size: raise LitbenchError(f'pair_accuracy needs two equal, non-empty arrays; got {c.shape} and {r.shape}')
     return float((c > r).mean() + 0.5*(c == r).mean())
 
-# %% ../nbs/06_bt.ipynb #731fdb19
+# %% ../nbs/06_bt.ipynb #30e61e48
 def _devices(device=None, dtype=None) -> tuple:
     "(device, weight dtype, autocast dtype or None) for scoring or training."
     import torch
@@ -81,10 +81,12 @@ class RewardModel:
     @classmethod
     def from_pretrained(cls, path:str|Path, # a trained model directory (or anything `load_base_model` takes)
                         device=None, # torch device; default cuda when available
-                        dtype=None, # weight dtype; default bf16 on capable GPUs, float32 + bf16 autocast on CPU
+                        dtype=None, # weight dtype; default bf16 on capable GPUs, float32 on CPU
+                        autocast:bool=False, # bf16 autocast on CPU: about 2x faster, but scores then move with batch composition
                        ):
         "Load a saved reward model, its tokenizer and `bt_format.json`."
-        device, dtype, autocast = _devices(device, dtype)
+        device, dtype, ac = _devices(device, dtype)
+        autocast = ac if autocast else None  # float32 on CPU: a pair's scores do not depend on the batch it was scored in
         model, tok = load_base_model(str(path), 'reward', dtype=dtype)
         return cls(model.to(device), tok, InputFormat.load(path) if Path(path).is_dir() else InputFormat(), device, autocast)
 
@@ -125,7 +127,7 @@ class RewardModel:
         r = self.score(list(chosen) + list(rejected), batch_size, None if prompts is None else list(prompts)*2, progress)
         return r[:n], r[n:]
 
-# %% ../nbs/06_bt.ipynb #70fc48cf
+# %% ../nbs/06_bt.ipynb #525b7bb2
 def pair_dataset(tok, df:pd.DataFrame, # pairs with chosen_story, rejected_story (and prompt)
                  fmt:InputFormat) -> tuple:
     "A tokenized `datasets.Dataset` (chosen_ids, rejected_ids, length) and the number of truncated stories."
@@ -136,7 +138,7 @@ def pair_dataset(tok, df:pd.DataFrame, # pairs with chosen_story, rejected_story
     ds = Dataset.from_dict(dict(chosen_ids=c, rejected_ids=r, length=[max(len(a), len(b)) for a, b in zip(c, r)]))
     return ds, nc + nr
 
-# %% ../nbs/06_bt.ipynb #8e3f5de4
+# %% ../nbs/06_bt.ipynb #a6bf1f36
 def load_pairs(src:str, # hub id or local file of training pairs
               ) -> tuple:
     "Validated training pairs and the number of unusable rows dropped."
@@ -145,7 +147,7 @@ def load_pairs(src:str, # hub id or local file of training pairs
     if not len(df): raise DataError(f'{src}: no usable training pairs among {len(raw)} rows')
     return df, len(raw) - len(df)
 
-# %% ../nbs/06_bt.ipynb #4ad56cd0
+# %% ../nbs/06_bt.ipynb #c6a1f7cd
 from trl import RewardConfig, RewardTrainer
 
 class BTTrainer(RewardTrainer):
@@ -158,7 +160,7 @@ class BTTrainer(RewardTrainer):
         if model.training: self.padded_tokens += inputs['input_ids'].numel()
         return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
 
-# %% ../nbs/06_bt.ipynb #0e24508e
+# %% ../nbs/06_bt.ipynb #325123ed
 def freeze_lower(model, n:int) -> int:
     "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
     if n > 0:
@@ -170,7 +172,7 @@ def freeze_lower(model, n:int) -> int:
             for p in m.parameters(): p.requires_grad_(False)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-# %% ../nbs/06_bt.ipynb #2de1ee0d
+# %% ../nbs/06_bt.ipynb #c528402a
 def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
     "The test table to score after training, or None."
     if test: return load_rehydrated(test)
@@ -189,7 +191,7 @@ def _resolve_resume(resume:str, out:Path|None) -> str|None:
         raise LitbenchError(f'resume_from_checkpoint: {resume} is not a checkpoint directory (no trainer_state.json)')
     return resume
 
-# %% ../nbs/06_bt.ipynb #b149160b
+# %% ../nbs/06_bt.ipynb #93a12217
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
               grad_ckpt:bool, has_eval:bool, bf16:bool) -> RewardConfig:
     "The RewardConfig of a run: length-grouped batches, periodic evaluation and checkpoints, no TRL length filter."
@@ -211,7 +213,7 @@ def _bf16_ok() -> bool:
     import torch
     return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else True
 
-# %% ../nbs/06_bt.ipynb #7dbd3062
+# %% ../nbs/06_bt.ipynb #e0e96bd0
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
              train:str=TRAIN_HUB, # training pairs: hub id or local csv/parquet/jsonl ('' = tiny synthetic sample)
              test:str='', # rehydrated test CSV ('' = data_dir's rehydrated_test_data.csv when it exists)
@@ -286,7 +288,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
         save_run_metadata(out, config, seed)
     return metrics
 
-# %% ../nbs/06_bt.ipynb #81e79d13
+# %% ../nbs/06_bt.ipynb #cb48dfb8
 def _final_scores(out:Path, val_df, test_df, batch_size:int=16) -> dict:
     "Validation and test accuracy of the saved model, through the scoring API (and its default batch size) the evaluation stage uses."
     rm, m = RewardModel.from_pretrained(out), {}
@@ -300,7 +302,7 @@ def _final_scores(out:Path, val_df, test_df, batch_size:int=16) -> dict:
         m['test_length_baseline'], m['test_chance'] = length_baseline(test_df), 0.5
     return m
 
-# %% ../nbs/06_bt.ipynb #cf956534
+# %% ../nbs/06_bt.ipynb #b8c76a80
 from fastcore.script import call_parse, store_true
 
 @call_parse
