@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from trl.trainer.reward_trainer import DataCollatorForPreference
-from litbench.bt import InputFormat, encode, freeze_lower
+from litbench.bt import InputFormat, encode
 from litbench.data import sample_train
-from litbench.models import load_base_model
+from litbench.models import load_base_model, freeze_lower
 
 
 def matmul_gflops(dtype, n=2048, reps=5):
