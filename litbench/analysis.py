@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['pair_view', 'completeness', 'words', 'pair_stats', 'norm_text', 'shingles', 'near_duplicates', 'leakage',
-           'plot_pairs', 'plot_completeness', 'load_view', 'analyze', 'summary_table', 'main']
+           'plot_pairs', 'plot_completeness', 'load_view', 'analyze', 'show_figures', 'summary_table', 'main']
 
-# %% ../nbs/05_analysis.ipynb #d4b751c7
+# %% ../nbs/05_analysis.ipynb #0761a43c
 import re, zlib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -14,7 +14,7 @@ import numpy as np, pandas as pd
 from .core import *
 from .data import *
 
-# %% ../nbs/05_analysis.ipynb #ef714908
+# %% ../nbs/05_analysis.ipynb #cc243d5a
 def _times(s:pd.Series) -> pd.Series:
     "Timestamps (epoch seconds or date strings) as UTC datetimes; unparseable ones become NaT."
     s = s.replace('', None)
@@ -25,7 +25,7 @@ def _times(s:pd.Series) -> pd.Series:
 
 def _num(s:pd.Series) -> pd.Series: return pd.to_numeric(s.replace('', None), errors='coerce')
 
-# %% ../nbs/05_analysis.ipynb #28a22f1f
+# %% ../nbs/05_analysis.ipynb #d872a6ee
 def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
               kind:str, # `train`, `test` or `rationales`
              ) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
         if f'{side}_status' in df: out[f'{side}_status'] = df[f'{side}_status'].fillna('missing')
     return out
 
-# %% ../nbs/05_analysis.ipynb #fe6a88da
+# %% ../nbs/05_analysis.ipynb #b94e9cc7
 def completeness(pv:pd.DataFrame) -> dict:
     "Pairs, complete pairs, and per-side status counts of a rehydrated test view."
     if 'chosen_status' not in pv:
@@ -54,7 +54,7 @@ def completeness(pv:pd.DataFrame) -> dict:
     return dict(pairs=len(pv), complete=int(ok.sum()), incomplete=int((~ok).sum()),
                 stories_by_status={s: int((st == s).sum()) for s in STATUSES if (st == s).any()})
 
-# %% ../nbs/05_analysis.ipynb #efdde82d
+# %% ../nbs/05_analysis.ipynb #53d1045a
 def words(s:pd.Series) -> pd.Series:
     "Word counts of a text column."
     return s.fillna('').astype(str).str.split().str.len()
@@ -67,7 +67,7 @@ def _q(x:pd.Series) -> dict:
     if not len(x): return {}
     return dict(mean=round(float(x.mean()), 2), p10=float(x.quantile(.1)), median=float(x.median()), p90=float(x.quantile(.9)))
 
-# %% ../nbs/05_analysis.ipynb #4f69bccb
+# %% ../nbs/05_analysis.ipynb #6baff8a0
 def pair_stats(pv:pd.DataFrame) -> dict:
     "Length, upvote, time and prompt statistics of a pair view (complete pairs only)."
     pv = pv[(pv.chosen.str.strip() != '') & (pv.rejected.str.strip() != '')]
@@ -89,7 +89,7 @@ def pair_stats(pv:pd.DataFrame) -> dict:
                  years=sorted({int(y) for y in pd.concat([pv.chosen_time, pv.rejected_time]).dt.year.dropna()}))
     return s
 
-# %% ../nbs/05_analysis.ipynb #19247474
+# %% ../nbs/05_analysis.ipynb #3ff671ee
 def norm_text(s:str) -> str:
     "Lower case, letters and digits only, single spaces."
     return ' '.join(re.sub(r'[^\w\s]', ' ', str(s).lower()).split())
@@ -102,7 +102,7 @@ def shingles(s:str, n:int=5, mod:int=4) -> set:
     kept = {h for h in hs if h % mod == 0}
     return kept if len(kept) >= 3 else hs
 
-# %% ../nbs/05_analysis.ipynb #ad0279cd
+# %% ../nbs/05_analysis.ipynb #cd4e2a99
 def near_duplicates(test_texts:list, # texts that must not appear in training
                     train_texts:list, # training texts
                     n:int=5, # shingle size in words
@@ -125,7 +125,7 @@ def near_duplicates(test_texts:list, # texts that must not appear in training
     return pd.DataFrame(dict(text=test_u, exact=[norm_text(t) in norm_train for t in test_u], jaccard=best.round(3),
                              near=best >= threshold))
 
-# %% ../nbs/05_analysis.ipynb #50f23841
+# %% ../nbs/05_analysis.ipynb #bcee0420
 def leakage(train_pv:pd.DataFrame, test_pv:pd.DataFrame, threshold:float=0.5) -> dict:
     "Exact and near-duplicate stories and prompts shared by the train and test views."
     test_stories = [s for s in pd.concat([test_pv.chosen, test_pv.rejected]) if str(s).strip()]
@@ -135,7 +135,7 @@ def leakage(train_pv:pd.DataFrame, test_pv:pd.DataFrame, threshold:float=0.5) ->
                        max_jaccard=float(d.jaccard.max()) if len(d) else None)
     return dict(stories=f(st), prompts=f(pr), threshold=threshold)
 
-# %% ../nbs/05_analysis.ipynb #3a54692a
+# %% ../nbs/05_analysis.ipynb #713f01e8
 def _hist(ax, series:dict, title:str, xlabel:str, bins=30, logx=False):
     "Overlaid histograms of the named series on one axis."
     vals = [v.dropna() for v in series.values()]
@@ -149,7 +149,7 @@ def _hist(ax, series:dict, title:str, xlabel:str, bins=30, logx=False):
     ax.set_title(title); ax.set_xlabel(xlabel)
     if len(series) > 1: ax.legend()
 
-# %% ../nbs/05_analysis.ipynb #1d2a12c8
+# %% ../nbs/05_analysis.ipynb #e4177f4b
 def plot_pairs(pv:pd.DataFrame, # a pair view
                name:str, # dataset name for titles
                path:str|Path|None=None, # PNG to write
@@ -179,7 +179,7 @@ def plot_pairs(pv:pd.DataFrame, # a pair view
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_analysis.ipynb #76849cbd
+# %% ../nbs/05_analysis.ipynb #4425300a
 def plot_completeness(comp:dict, path:str|Path|None=None):
     "Bar chart of rehydrated test stories by status, with complete vs incomplete pairs."
     import matplotlib.pyplot as plt
@@ -191,7 +191,7 @@ def plot_completeness(comp:dict, path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_analysis.ipynb #2b79643f
+# %% ../nbs/05_analysis.ipynb #9479523e
 def load_view(src:str|Path, # hub id or local file
               kind:str, # `train`, `test` or `rationales`
              ) -> pd.DataFrame:
@@ -202,7 +202,7 @@ def load_view(src:str|Path, # hub id or local file
     else: raise LitbenchError(f'unknown dataset kind {kind!r}; use train, test or rationales')
     return pair_view(df, kind)
 
-# %% ../nbs/05_analysis.ipynb #dd4ca0a7
+# %% ../nbs/05_analysis.ipynb #b6af22e9
 def analyze(train:str='', # training pairs (hub id or file; '' skips)
             test:str='', # rehydrated test CSV ('' skips)
             rationales:str='', # rationales (hub id or file; '' skips)
@@ -223,10 +223,12 @@ def analyze(train:str='', # training pairs (hub id or file; '' skips)
         figs.append(plot_completeness(summary['test']['completeness'], out/'test_completeness.png'))
     if 'train' in views and 'test' in views: summary['leakage'] = leakage(views['train'], views['test'])
     write_json(out/'summary.json', summary)
-    _show(figs, show)
+    show_figures(figs, show)
     return summary
 
-def _show(figs, show):
+def show_figures(figs:list, # matplotlib figures, already saved
+                 show:bool=True, # display them inline (a notebook or papermill run)
+                ):
     "Display figures inline when asked, then close them."
     import matplotlib.pyplot as plt
     if show:
@@ -234,7 +236,7 @@ def _show(figs, show):
         for f in figs: display(f)
     for f in figs: plt.close(f)
 
-# %% ../nbs/05_analysis.ipynb #0a69abfa
+# %% ../nbs/05_analysis.ipynb #3b4fc324
 def summary_table(summary:dict) -> pd.DataFrame:
     "The headline numbers of an analysis summary, one column per dataset."
     rows = {}
@@ -248,7 +250,7 @@ def summary_table(summary:dict) -> pd.DataFrame:
                    'incomplete pairs': s.get('completeness', {}).get('incomplete')}
     return pd.DataFrame(rows).astype(object).map(lambda v: round(v, 3) if isinstance(v, float) else v)
 
-# %% ../nbs/05_analysis.ipynb #10ec3e91
+# %% ../nbs/05_analysis.ipynb #2714bfee
 from fastcore.script import call_parse
 
 @call_parse

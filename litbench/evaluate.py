@@ -9,15 +9,16 @@ __all__ = ['JUDGE_KINDS', 'LEN_EDGES', 'MARGIN_EDGES', 'PAPER', 'PAPER_API', 'Ju
            'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'load_test', 'write_report',
            'evaluate', 'no_nan', 'main']
 
-# %% ../nbs/08_eval.ipynb #0bafa0b7
+# %% ../nbs/08_eval.ipynb #3f245da0
 import math, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
 from .data import *
 from .models import SMOLLM2
+from .analysis import show_figures
 
-# %% ../nbs/08_eval.ipynb #dd6c497c
+# %% ../nbs/08_eval.ipynb #38f3e0e9
 class Judge:
     "A pairwise preference judge: `compare(a, b, prompts)` -> DataFrame with `pref_a` per pair."
     kind, model, positional, n_params, cot = 'judge', '', False, None, False
@@ -29,7 +30,7 @@ def _pref(x, y) -> np.ndarray:
     x, y = np.asarray(x, float), np.asarray(y, float)
     return np.where(x > y, 1., np.where(x < y, 0., .5))
 
-# %% ../nbs/08_eval.ipynb #69d6e1ca
+# %% ../nbs/08_eval.ipynb #757e76cf
 class LengthJudge(Judge):
     "The longer story (in words) wins: the length-bias baseline."
     kind = 'length'
@@ -48,7 +49,7 @@ def word_counts(texts) -> np.ndarray:
     "Word counts of a list of texts."
     return np.array([len(str(t).split()) for t in texts])
 
-# %% ../nbs/08_eval.ipynb #4a17f668
+# %% ../nbs/08_eval.ipynb #e60f5d07
 def _n_params(m) -> int|None:
     "Parameter count of the torch model inside a wrapper, if it has one."
     for obj in (m, getattr(m, 'model', None)):
@@ -68,7 +69,7 @@ class BTJudge(Judge):
         self.extra = dict(truncated_stories=getattr(self.rm, 'n_truncated', 0) - cut0)
         return pd.DataFrame(dict(pref_a=_pref(ra, rb), p_a=.5*(1 + np.tanh((ra - rb)/2)), reward_a=ra, reward_b=rb))
 
-# %% ../nbs/08_eval.ipynb #ce696367
+# %% ../nbs/08_eval.ipynb #f939477c
 class GenRMJudge(Judge):
     "A generative judge (trained GenRM or an untrained instruct model): parses `Preferred: A|B`."
     positional = True
@@ -83,7 +84,7 @@ class GenRMJudge(Judge):
         if 'truncated' in out: self.extra['truncated_pairs'] = int(out.truncated.sum())
         return out
 
-# %% ../nbs/08_eval.ipynb #e0ec91f6
+# %% ../nbs/08_eval.ipynb #f8a57620
 JUDGE_KINDS = ('bt', 'genrm', 'zero-shot', 'length', 'random')
 
 def make_judge(kind:str, # bt, genrm, zero-shot, length or random
@@ -111,7 +112,7 @@ def check_kinds(kinds:list, models:dict):
         if k not in JUDGE_KINDS: raise LitbenchError(f'unknown judge kind {k!r}; use {", ".join(JUDGE_KINDS)}')
         if k in ('bt', 'genrm') and not models.get(k): raise LitbenchError(f'--kind {k} needs --model: the trained {k} model directory')
 
-# %% ../nbs/08_eval.ipynb #3d926f64
+# %% ../nbs/08_eval.ipynb #80dd4325
 def present(n:int, positional:bool, seed:int=0) -> np.ndarray:
     "Boolean per pair: True where the chosen story is shown as A."
     if not positional: return np.ones(n, bool)
@@ -124,7 +125,7 @@ def margin(df:pd.DataFrame) -> pd.Series:
     c, r = (pd.to_numeric(col(s), errors='coerce') for s in ('chosen', 'rejected'))
     return (c - r)/c.where(c > 0)
 
-# %% ../nbs/08_eval.ipynb #b112bfc1
+# %% ../nbs/08_eval.ipynb #cc186882
 def judge_pairs(judge:Judge, # any judge
                 df:pd.DataFrame, # pairs with prompt, chosen_story, rejected_story (and upvotes)
                 seed:int=0, # presentation-order seed
@@ -148,7 +149,7 @@ def judge_pairs(judge:Judge, # any judge
         elif col != 'p_a': res[col] = out[col].to_numpy()
     return res
 
-# %% ../nbs/08_eval.ipynb #350d7deb
+# %% ../nbs/08_eval.ipynb #e195cc4b
 def bootstrap_ci(x, # per-pair scores (1 right, 0 wrong, 0.5 tie)
                  n_boot:int=2000, alpha:float=.05, seed:int=0) -> tuple:
     "Percentile bootstrap interval of the mean of `x`."
@@ -163,7 +164,7 @@ def accuracy_ci(x, seed:int=0) -> dict:
     lo, hi = bootstrap_ci(x, seed=seed)
     return dict(acc=float(np.mean(x)) if len(x) else math.nan, lo=lo, hi=hi, n=len(x))
 
-# %% ../nbs/08_eval.ipynb #fde0da31
+# %% ../nbs/08_eval.ipynb #7ec06137
 LEN_EDGES = (-math.inf, -200, -100, -25, 25, 100, 200, math.inf)  # words, chosen − rejected
 MARGIN_EDGES = (-math.inf, 0, .25, .5, .75, math.inf)  # relative upvote margin
 
@@ -181,7 +182,7 @@ def binned_accuracy(correct, values, edges=LEN_EDGES, seed:int=0) -> pd.DataFram
     rows = [dict(bin=bin_label(k), **accuracy_ci(g.c.to_numpy(), seed)) for k, g in df.groupby('b', observed=True)]
     return pd.DataFrame(rows, columns=['bin', 'acc', 'lo', 'hi', 'n'])
 
-# %% ../nbs/08_eval.ipynb #e50ce0b2
+# %% ../nbs/08_eval.ipynb #5623e591
 def calibration(p_chosen, n_bins:int=10) -> dict:
     "Reliability table, expected calibration error and Brier score of probabilities that the chosen story wins."
     p = np.asarray(p_chosen, float); p = p[~np.isnan(p)]
@@ -191,7 +192,7 @@ def calibration(p_chosen, n_bins:int=10) -> dict:
     ece = float((tab.n*(tab.mean_p - tab.freq).abs()).sum()/tab.n.sum()) if len(tab) else math.nan
     return dict(ece=ece, brier=float(np.mean((1 - p)**2)) if len(p) else math.nan, table=tab.to_dict('records'))
 
-# %% ../nbs/08_eval.ipynb #53a1f1c2
+# %% ../nbs/08_eval.ipynb #7fe02e2d
 def genrm_metrics(res:pd.DataFrame) -> dict:
     "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results."
     if 'verdict_ab' in res:
@@ -205,7 +206,7 @@ def genrm_metrics(res:pd.DataFrame) -> dict:
     v = res.verdict
     return dict(parse_rate=float(v.notna().mean()), first_position_rate=float(v[v.notna()].eq('A').mean()) if v.notna().any() else math.nan)
 
-# %% ../nbs/08_eval.ipynb #422610b7
+# %% ../nbs/08_eval.ipynb #9a9237ab
 def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     "All metrics of one judge's per-pair results."
     m = dict(kind=getattr(judge, 'kind', None), model=str(getattr(judge, 'model', '')), n_params=getattr(judge, 'n_params', None),
@@ -218,7 +219,7 @@ def judge_metrics(res:pd.DataFrame, judge:Judge|None=None, seed:int=0) -> dict:
     if 'verdict' in res: m['genrm'] = genrm_metrics(res)
     return m
 
-# %% ../nbs/08_eval.ipynb #ceee9dea
+# %% ../nbs/08_eval.ipynb #b0b012d8
 PAPER = {'bt': {'1B': .735, '8B': .78}, 'genrm': {'1B': .75, '8B': .767}, 'genrm-cot': {'1B': .65}, 'zero-shot': {'1B': .48}}
 PAPER_API = ('best zero-shot API judge (Claude-3.7-Sonnet)', .73)
 
@@ -229,7 +230,7 @@ def paper_number(kind:str, n_params:int|None=None, cot:bool=False) -> tuple:
     size = '8B' if n_params and n_params > 3e9 and '8B' in ref else '1B'
     return size, ref.get(size)
 
-# %% ../nbs/08_eval.ipynb #42c237e8
+# %% ../nbs/08_eval.ipynb #0383bf8b
 def _size(n): return '' if not n else f'{n/1e9:.1f}B' if n >= 1e9 else f'{n/1e6:.0f}M'
 
 def comparison_table(metrics:dict) -> pd.DataFrame:
@@ -252,7 +253,7 @@ def md_table(df:pd.DataFrame) -> str:
     cells = [list(map(str, df.columns))] + [[str(v) for v in r] for r in df.itertuples(index=False)]
     return '\n'.join('| ' + ' | '.join(c) + ' |' for c in cells[:1] + [['---']*len(df.columns)] + cells[1:])
 
-# %% ../nbs/08_eval.ipynb #0206a32d
+# %% ../nbs/08_eval.ipynb #8e10d2c9
 def plot_bins(metrics:dict, key:str, xlabel:str, path:str|Path|None=None):
     "Accuracy (with 95% intervals) per bin for every judge, with the chance line."
     import matplotlib.pyplot as plt
@@ -281,14 +282,14 @@ def plot_reliability(cal:dict, name:str='bt', path:str|Path|None=None):
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/08_eval.ipynb #0513ab1f
+# %% ../nbs/08_eval.ipynb #9c86057b
 def load_test(path:str|Path) -> tuple:
     "The complete test pairs and a note of how many pairs the file holds and how many were incomplete."
     full = load_rehydrated(path, complete_only=False)
     df = load_rehydrated(path, complete_only=True)
     return df, dict(path=str(path), pairs_in_file=len(full), incomplete_dropped=len(full) - len(df), evaluated=len(df))
 
-# %% ../nbs/08_eval.ipynb #7a0c0e3e
+# %% ../nbs/08_eval.ipynb #b2360e37
 def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     "Write report.md: the test set, the comparison table, the paper's numbers, per-judge details and the plots."
     lines = ['# LitBench evaluation', '', f"Test set `{test_info['path']}`: {test_info['evaluated']} complete pairs evaluated "
@@ -306,7 +307,7 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)', '']
     return atomic_write(out/'report.md', '\n'.join(lines))
 
-# %% ../nbs/08_eval.ipynb #8d27fb8f
+# %% ../nbs/08_eval.ipynb #76ffea83
 def evaluate(test:str, # rehydrated test CSV
              kinds:str='length,random', # judges, comma-separated: bt, genrm, zero-shot, length, random
              bt_model:str='', genrm_model:str='', zero_shot_model:str=SMOLLM2, # models of the model judges
@@ -341,7 +342,7 @@ def evaluate(test:str, # rehydrated test CSV
     write_json(out/metrics_name, no_nan(dict(test=info, seed=seed, both_orders=both_orders, max_length=max_length, judges=metrics,
                                       paper=dict(PAPER, api_best=PAPER_API[1]))))
     write_report(out, metrics, info)
-    _show(figs, show)
+    show_figures(figs, show)
     return dict(test=info, judges=metrics, out_dir=str(out), report=str(out/'report.md'))
 
 def no_nan(o):
@@ -352,15 +353,7 @@ def no_nan(o):
     if isinstance(o, np.integer): return int(o)
     return o
 
-def _show(figs, show):
-    "Display figures inline when asked, then close them."
-    import matplotlib.pyplot as plt
-    if show:
-        from IPython.display import display
-        for f in figs: display(f)
-    for f in figs: plt.close(f)
-
-# %% ../nbs/08_eval.ipynb #225ea280
+# %% ../nbs/08_eval.ipynb #78f94f55
 from fastcore.script import call_parse
 
 @call_parse
