@@ -9,7 +9,7 @@ __all__ = ['TRAIN_HUB', 'TEST_HUB', 'RATIONALES_HUB', 'REHYDRATED_NAME', 'STATUS
            'coherent_story', 'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test',
            'make_sample', 'length_baseline', 'summarize', 'sample_data_cli']
 
-# %% ../nbs/01_data.ipynb #0b23535a
+# %% ../nbs/01_data.ipynb #c1882d1d
 import json, math, random, re, string
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 from .core import *
 
-# %% ../nbs/01_data.ipynb #0df58c53
+# %% ../nbs/01_data.ipynb #41df6228
 TRAIN_HUB = 'SAA-Lab/LitBench-Train'  # 43,827 training pairs
 TEST_HUB = 'SAA-Lab/LitBench-Test'  # 2,381 comment-ID pairs, to rehydrate
 RATIONALES_HUB = 'SAA-Lab/LitBench-Rationales'  # 43,736 GPT-written rationales
 REHYDRATED_NAME = 'rehydrated_test_data.csv'  # the seed's output name inside the data dir
 STATUSES = ('ok', 'deleted', 'removed', 'missing')  # per-side status of a rehydrated story
 
-# %% ../nbs/01_data.ipynb #0e1ed1d6
+# %% ../nbs/01_data.ipynb #96d54f87
 @dataclass
 class Schema:
     "Required columns of one dataset and the checks its rows must pass."
@@ -49,11 +49,11 @@ SCHEMAS = dict(
                       stories=('story_a', 'story_b'), pair=('story_a', 'story_b'), label='chosen_story'),
 )
 
-# %% ../nbs/01_data.ipynb #3cb0299c
+# %% ../nbs/01_data.ipynb #e6e9b447
 class DataError(LitbenchError):
     "A dataset that cannot be used as given; the message names the file, column and rows."
 
-# %% ../nbs/01_data.ipynb #d293aa28
+# %% ../nbs/01_data.ipynb #d6e960c0
 READERS = {'.csv': pd.read_csv, '.parquet': pd.read_parquet, '.jsonl': lambda p: pd.read_json(p, lines=True),
            '.json': pd.read_json}
 
@@ -65,12 +65,12 @@ def read_table(path:str|Path) -> pd.DataFrame:
     try: return READERS[path.suffix](path, **({'keep_default_na': False} if path.suffix == '.csv' else {}))
     except Exception as e: raise DataError(f'{path}: cannot read as {path.suffix[1:]}: {e}') from None
 
-# %% ../nbs/01_data.ipynb #41876db4
+# %% ../nbs/01_data.ipynb #16061a22
 def is_hub_id(src:str) -> bool:
     "True for `org/name` strings that are not local paths."
     return bool(re.fullmatch(r'[\w.-]+/[\w.-]+', str(src))) and not Path(src).exists() and Path(src).suffix not in READERS
 
-# %% ../nbs/01_data.ipynb #a5c4981b
+# %% ../nbs/01_data.ipynb #4d280567
 def load_frame(src:str|Path, # hub id (`org/name`) or local csv/parquet/jsonl path
                split:str='train', # hub split
               ) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def load_frame(src:str|Path, # hub id (`org/name`) or local csv/parquet/jsonl pa
         raise DataError(f'{src}: could not load split {split!r} from the Hugging Face hub ({type(e).__name__}: {str(e)[:200]}). '
                         'Offline? Pass a local file, or make sample data with `litbench_sample_data`.') from None
 
-# %% ../nbs/01_data.ipynb #2b66862d
+# %% ../nbs/01_data.ipynb #d8d0f0e2
 def _rows(mask, k=5) -> str:
     "The first `k` 1-based row numbers where `mask` is true."
     idx = [i+1 for i, v in enumerate(mask) if v]
@@ -92,7 +92,7 @@ def _blank(s:pd.Series) -> pd.Series:
     "True where a cell is missing or only whitespace."
     return s.isna() | s.astype(str).str.strip().eq('') | s.astype(str).eq('nan')
 
-# %% ../nbs/01_data.ipynb #56b109bf
+# %% ../nbs/01_data.ipynb #8a0761c8
 def row_problems(df:pd.DataFrame, schema:Schema) -> dict:
     "Masks of unusable rows by reason: empty cells in story columns, identical pairs."
     probs = {f'empty {c}': _blank(df[c]).tolist() for c in schema.stories}
@@ -101,7 +101,7 @@ def row_problems(df:pd.DataFrame, schema:Schema) -> dict:
         probs[f'{schema.pair[0]} == {schema.pair[1]}'] = ((a == b) & ~_blank(df[schema.pair[0]])).tolist()
     return {k: m for k, m in probs.items() if any(m)}
 
-# %% ../nbs/01_data.ipynb #2171cff6
+# %% ../nbs/01_data.ipynb #6b4938bb
 def validate(df:pd.DataFrame, # the table to check
              kind:str, # schema name: train, test_ids, rehydrated or rationales
              source:str='data', # file or hub id, named in messages
@@ -128,7 +128,7 @@ def validate(df:pd.DataFrame, # the table to check
         print(f'{source}: dropped {drop.sum()} of {len(df)} rows: {why}')
     return df[~drop].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #21cf1d34
+# %% ../nbs/01_data.ipynb #8cf6fa27
 def load_train(src:str|Path=TRAIN_HUB, verbose:bool=True) -> pd.DataFrame:
     "LitBench-Train (hub id or local file), validated."
     return validate(load_frame(src), 'train', str(src), verbose=verbose)
@@ -144,13 +144,13 @@ def load_rationales(src:str|Path=RATIONALES_HUB, skip_bad_labels:bool=False, ver
     "LitBench-Rationales (hub id or local file), validated; labels normalised to A/B."
     return validate(load_frame(src), 'rationales', str(src), skip_bad_labels=skip_bad_labels, verbose=verbose)
 
-# %% ../nbs/01_data.ipynb #eeb7dbf1
+# %% ../nbs/01_data.ipynb #81adf66c
 def find_rehydrated(data_dir:str|Path=DATA_DIR) -> Path|None:
     "The rehydrated test CSV inside `data_dir`, or None."
     p = Path(data_dir)/REHYDRATED_NAME
     return p if p.is_file() else None
 
-# %% ../nbs/01_data.ipynb #2aca50be
+# %% ../nbs/01_data.ipynb #7dd9e376
 def load_rehydrated(path:str|Path|None=None, # the CSV; None looks in `data_dir`
                     data_dir:str|Path=DATA_DIR, # where the rehydration command writes
                     complete_only:bool=True, # keep only pairs whose two stories were both fetched
@@ -167,7 +167,7 @@ def load_rehydrated(path:str|Path|None=None, # the CSV; None looks in `data_dir`
     if not complete_only: return df
     return validate(df, 'rehydrated', str(path), verbose=verbose)
 
-# %% ../nbs/01_data.ipynb #30e7fb1e
+# %% ../nbs/01_data.ipynb #cd63ba8e
 def split_train_val(df:pd.DataFrame, # training pairs
                     val_frac:float=0.05, # share of prompts held out
                     seed:int=42, # split seed
@@ -182,7 +182,7 @@ def split_train_val(df:pd.DataFrame, # training pairs
     is_val = keys.astype(str).isin(held)
     return df[~is_val].reset_index(drop=True), df[is_val].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #76f56c22
+# %% ../nbs/01_data.ipynb #7f3cc5ca
 _NAMES = 'Mara Theo Ines Caleb Yusuf Priya Anselm Lena Odile Ravi Juno Silas Nadia Tobias Wren Imre'.split()
 _PLACES = 'lighthouse library station orchard harbor observatory village bakery cathedral desert garden tower'.split()
 _THINGS = 'key letter lantern map clock violin compass photograph mirror seed ring notebook'.split()
@@ -205,7 +205,7 @@ _PROMPTS = ['[WP] A {adj} {thing} appears in your {place} every night, and tonig
             '[WP] Everyone in the {place} can hear your thoughts except {a}.',
             '[WP] The last {thing} in the world is {adj}, and you have to deliver it.']
 
-# %% ../nbs/01_data.ipynb #c949924c
+# %% ../nbs/01_data.ipynb #ad131100
 def _slots(rng):
     "Characters and objects for one prompt."
     a, b = rng.sample(_NAMES, 2)
@@ -215,7 +215,7 @@ def _n_words(rng, median=110, sigma=0.75, lo=30, hi=1200):
     "A long-tailed story length in words."
     return int(min(hi, max(lo, rng.lognormvariate(math.log(median), sigma))))
 
-# %% ../nbs/01_data.ipynb #44520f8b
+# %% ../nbs/01_data.ipynb #473a227a
 def coherent_story(rng:random.Random, slots:dict, n_words:int) -> str:
     "A readable story of about `n_words` words: templated sentences in narrative order, in paragraphs."
     out, n, i = [], 0, rng.randrange(len(_SENTS))
@@ -225,7 +225,7 @@ def coherent_story(rng:random.Random, slots:dict, n_words:int) -> str:
     paras = [' '.join(out[j:j+4]) for j in range(0, len(out), 4)]
     return '\n\n'.join(paras)
 
-# %% ../nbs/01_data.ipynb #17dae72e
+# %% ../nbs/01_data.ipynb #304e7623
 CORRUPTION = {1: (0.3, 0.1), 2: (0.6, 0.25)}  # level: (share of sentences word-shuffled, share repeated)
 
 def corrupt_story(rng:random.Random, story:str, level:int=2) -> str:
@@ -242,14 +242,14 @@ def corrupt_story(rng:random.Random, story:str, level:int=2) -> str:
     paras = [' '.join(out[j:j+4]) for j in range(0, len(out), 4)]
     return '\n\n'.join(paras)
 
-# %% ../nbs/01_data.ipynb #f1fb04f3
+# %% ../nbs/01_data.ipynb #67693fd1
 def _b36(rng, n): return ''.join(rng.choice(string.digits + string.ascii_lowercase) for _ in range(n))
 def _when(rng, y0, y1): return datetime(y0, 1, 1, tzinfo=timezone.utc).timestamp() + rng.random()*(datetime(y1, 1, 1, tzinfo=timezone.utc).timestamp() - datetime(y0, 1, 1, tzinfo=timezone.utc).timestamp())
 def fmt_time(ts:float) -> str:
     "A UTC epoch as `YYYY-mm-dd HH:MM:SS`, the timestamp format of the CSVs."
     return datetime.fromtimestamp(ts, timezone.utc).strftime('%Y-%m-%d %H:%M:%S')
 
-# %% ../nbs/01_data.ipynb #4bafa1e7
+# %% ../nbs/01_data.ipynb #dc77ad65
 def _story_group(rng, k, y0, y1):
     "One prompt with `k` stories of distinct quality (0 coherent, 1 mild, 2 heavy corruption), best first."
     sl = _slots(rng)
@@ -265,7 +265,7 @@ def _story_group(rng, k, y0, y1):
     for s, u in zip(stories, reversed(ups)): s['upvotes'] = u
     return prompt, stories
 
-# %% ../nbs/01_data.ipynb #2c8fc44a
+# %% ../nbs/01_data.ipynb #3f92ab17
 def sample_train(n:int=400, seed:int=0) -> pd.DataFrame:
     "`n` synthetic LitBench-Train pairs (2013-2022 stories, chosen = more upvotes)."
     rng, rows = random.Random(seed), []
@@ -276,7 +276,7 @@ def sample_train(n:int=400, seed:int=0) -> pd.DataFrame:
                          chosen_upvotes=c['upvotes'], rejected_upvotes=r['upvotes']))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_data.ipynb #94d12f0e
+# %% ../nbs/01_data.ipynb #e830e18b
 def sample_rationales(n:int=400, seed:int=1) -> pd.DataFrame:
     "`n` synthetic LitBench-Rationales rows, the preferred story at a random position."
     rng, rows = random.Random(seed), []
@@ -290,7 +290,7 @@ def sample_rationales(n:int=400, seed:int=1) -> pd.DataFrame:
         rows.append(dict(prompt=prompt, story_a=a['text'], story_b=b['text'], chosen_story=win, rationale=why))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_data.ipynb #e0114e11
+# %% ../nbs/01_data.ipynb #4da82087
 def sample_test(n_pairs:int=120, # approximate number of test pairs
                 seed:int=2, # generator seed
                 p_deleted:float=.03, p_removed:float=.02, p_missing:float=.02, p_gone_author:float=.03, # fault shares
@@ -323,12 +323,13 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
                                      f'{k}_username': comments.get(s['id'], {}).get('author', '') if s['status'] == 'ok' else '',
                                      f'{k}_timestamp': fmt_time(s['created']) if s['status'] != 'missing' else '',
                                      f'{k}_status': s['status']}
-                ref.append(dict(prompt=prompt, **side(c, 'chosen'), **side(r, 'rejected')))
+                known = not c['status'] == r['status'] == 'missing'  # the title is reached through a fetched comment's link_id
+                ref.append(dict(prompt=prompt if known else '', **side(c, 'chosen'), **side(r, 'rejected')))
     cols = list(SCHEMAS['rehydrated'].required) + ['chosen_status', 'rejected_status']
     ref = pd.DataFrame(ref)[cols].astype({'chosen_comment_score': 'Int64', 'rejected_comment_score': 'Int64'})  # scores are integers
     return pd.DataFrame(ids), dict(comments=comments, posts=posts), ref
 
-# %% ../nbs/01_data.ipynb #f2988723
+# %% ../nbs/01_data.ipynb #fd48dc25
 SAMPLE_NOTE = ('SYNTHETIC sample data made by litbench.data.make_sample for offline runs and tests. '
                'It is LitBench-shaped but not Reddit data: stories are templated, preferences are by construction.')
 
@@ -349,13 +350,13 @@ def make_sample(out_dir:str|Path, # directory to write into (created)
     atomic_write(paths['readme'], SAMPLE_NOTE + '\n')
     return paths
 
-# %% ../nbs/01_data.ipynb #90d399f6
+# %% ../nbs/01_data.ipynb #d26f175e
 def length_baseline(df:pd.DataFrame, a:str='chosen_story', b:str='rejected_story') -> float:
     "How often the longer story (in words) is the first column's: the length-bias baseline (ties count half)."
     la, lb = df[a].str.split().str.len(), df[b].str.split().str.len()
     return float(((la > lb) + 0.5*(la == lb)).mean())
 
-# %% ../nbs/01_data.ipynb #89f8c653
+# %% ../nbs/01_data.ipynb #9df0d2e3
 def summarize(df:pd.DataFrame, # a dataset table
               a:str='chosen_story', b:str='rejected_story', # the two story columns
              ) -> dict:
@@ -365,7 +366,7 @@ def summarize(df:pd.DataFrame, # a dataset table
                 words_median=float(words.median()), words_p90=float(words.quantile(.9)), words_max=int(words.max()),
                 longer_wins=round(length_baseline(df, a, b), 3))
 
-# %% ../nbs/01_data.ipynb #692f9d3d
+# %% ../nbs/01_data.ipynb #de75c671
 from fastcore.script import call_parse
 
 @call_parse
