@@ -7,13 +7,13 @@ __all__ = ['STEPS', 'FLAGS', 'OUTPUTS', 'nbs_dir', 'parse_steps', 'step_paths', 
            'notebook_params', 'step_parameters', 'stage_cells', 'run_step', 'last_output', 'run_pipeline',
            'write_summary', 'main']
 
-# %% ../nbs/09_pipeline.ipynb #284f4ff7
+# %% ../nbs/09_pipeline.ipynb #3baf99d0
 import json, os, re, sys, time
 from pathlib import Path
 import litbench
 from .core import *
 
-# %% ../nbs/09_pipeline.ipynb #00320041
+# %% ../nbs/09_pipeline.ipynb #95e590cc
 STEPS = dict(data='01_data', rehydrate='04_rehydrate', analysis='05_analysis', bt='06_bt', genrm='07_genrm', eval='08_eval')
 
 def nbs_dir() -> Path:
@@ -22,7 +22,7 @@ def nbs_dir() -> Path:
         if p and (Path(p)/'00_core.ipynb').is_file(): return Path(p).resolve()
     raise LitbenchError('cannot find the litbench notebooks: run from a litbench checkout or set LITBENCH_NBS to its nbs/ folder')
 
-# %% ../nbs/09_pipeline.ipynb #0ee75306
+# %% ../nbs/09_pipeline.ipynb #663b3f46
 def parse_steps(steps:str|list|None) -> list:
     "Validated step names in chain order; None or `all` means every step."
     if steps in (None, '', 'all'): return list(STEPS)
@@ -31,7 +31,7 @@ def parse_steps(steps:str|list|None) -> list:
     if bad: raise LitbenchError(f'unknown step(s) {bad}; steps are {list(STEPS)}')
     return [s for s in STEPS if s in names]
 
-# %% ../nbs/09_pipeline.ipynb #da865dc9
+# %% ../nbs/09_pipeline.ipynb #fcd5b66b
 def step_paths(step:str, run:Path, preset:dict) -> dict:
     "Parameters that connect `step` to the other steps' outputs inside run directory `run`."
     sample = preset['data'].get('source') == 'sample'
@@ -49,7 +49,7 @@ def step_paths(step:str, run:Path, preset:dict) -> dict:
                   zero_shot_model=preset['genrm'].get('model_name', ''), out_dir=str(run/'eval')),
     )[step]
 
-# %% ../nbs/09_pipeline.ipynb #4fc4d80d
+# %% ../nbs/09_pipeline.ipynb #c3e3e6c8
 def parse_overrides(items:list|None) -> dict:
     "`['bt.max_steps=5', 'seed=1']` as `{('bt', 'max_steps'): 5, (None, 'seed'): 1}`; values read as JSON when they parse."
     out = {}
@@ -63,7 +63,7 @@ def parse_overrides(items:list|None) -> dict:
         out[(step, name.strip())] = v
     return out
 
-# %% ../nbs/09_pipeline.ipynb #e4f6f8fb
+# %% ../nbs/09_pipeline.ipynb #5c724304
 def declared_params(nb:Path) -> list:
     "Names assigned in notebook `nb`'s `parameters` cell, read directly from its source."
     cells = [c for c in json.loads(Path(nb).read_text())['cells'] if 'parameters' in c.get('metadata', {}).get('tags', [])]
@@ -86,7 +86,7 @@ def step_parameters(step:str, run:Path, preset:dict, overrides:dict, declared:di
     vals.update({n: v for (s, n), v in overrides.items() if s in (None, step)})
     return {k: v for k, v in vals.items() if k in declared}
 
-# %% ../nbs/09_pipeline.ipynb #cd8bf8d8
+# %% ../nbs/09_pipeline.ipynb #afc1c1c1
 FLAGS = ('slow', 'gpu', 'network')  # the settings.ini tst_flags: cells a step never runs
 
 def _directives(src:str) -> set:
@@ -100,7 +100,7 @@ def _imports_only(src:str) -> bool:
     except SyntaxError: return False
     return bool(body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body)
 
-# %% ../nbs/09_pipeline.ipynb #83416b93
+# %% ../nbs/09_pipeline.ipynb #90631749
 def stage_cells(cells:list, # a notebook's cells (nbformat or plain dicts)
                 examples:bool=False, # keep the examples that double as tests too
                ) -> list:
@@ -115,13 +115,13 @@ def stage_cells(cells:list, # a notebook's cells (nbformat or plain dicts)
             or (c['cell_type'] == 'code' and (d & {'export', 'exports', 'exporti'} or _imports_only(src)))): keep.append(c)
     return keep
 
-# %% ../nbs/09_pipeline.ipynb #9434c5ab
+# %% ../nbs/09_pipeline.ipynb #5e223b4b
 def _state(run:Path) -> dict:
     "The run's step records (`pipeline.json`), empty for a new run."
     p = run/'pipeline.json'
     return read_json(p) if p.is_file() else dict(steps={})
 
-# %% ../nbs/09_pipeline.ipynb #2d2cba25
+# %% ../nbs/09_pipeline.ipynb #3d38fbca
 def _kernel_manager():
     "A kernel manager over IPC sockets: local kernels need no TCP ports (and ipykernel warns about unencrypted TCP)."
     from jupyter_client.manager import AsyncKernelManager
@@ -129,7 +129,7 @@ def _kernel_manager():
         def __init__(self, **kw): super().__init__(**kw); self.transport = 'ipc'
     return IPCKernelManager
 
-# %% ../nbs/09_pipeline.ipynb #17f94a6b
+# %% ../nbs/09_pipeline.ipynb #989c6980
 def run_step(step:str, run:Path, params:dict, log_output:bool=False, examples:bool=False) -> Path:
     "Execute `step`'s stage cells with `params` into `run/notebooks/`; raise `LitbenchError` naming that notebook on failure."
     import nbformat, papermill as pm
@@ -144,7 +144,7 @@ def run_step(step:str, run:Path, params:dict, log_output:bool=False, examples:bo
         raise LitbenchError(f'step {step!r} failed: {e.ename}: {str(e.evalue)[:300]}; see the executed notebook {out}') from None
     return out
 
-# %% ../nbs/09_pipeline.ipynb #bb1b99f2
+# %% ../nbs/09_pipeline.ipynb #a9d7e15d
 def last_output(nb:Path) -> str:
     "Text the last code cell of executed notebook `nb` printed or returned: each stage ends with its summary."
     import nbformat
@@ -156,13 +156,13 @@ def last_output(nb:Path) -> str:
         elif 'data' in o and 'text/plain' in o['data']: out.append(o['data']['text/plain'])
     return '\n'.join(out).rstrip()
 
-# %% ../nbs/09_pipeline.ipynb #3da4be21
+# %% ../nbs/09_pipeline.ipynb #6fc270e1
 def _check_run_dir(run:Path):
     "Refuse run directories inside the notebooks folder (nbdev would test and export them)."
     if nbs_dir() == run.resolve() or nbs_dir() in run.resolve().parents:
         raise LitbenchError(f'run directory {run} is inside {nbs_dir()}; put runs elsewhere (default: runs/)')
 
-# %% ../nbs/09_pipeline.ipynb #2b54eb93
+# %% ../nbs/09_pipeline.ipynb #ec0937ec
 def run_pipeline(preset:str='sample', # preset name: sample, tiny or paper
                  steps:str|list|None=None, # steps to run, in chain order (default: all)
                  out:str|Path|None=None, # run directory; an existing one resumes (default: a new runs/<timestamp>)
@@ -191,17 +191,17 @@ def run_pipeline(preset:str='sample', # preset name: sample, tiny or paper
         t0 = time.time()
         state['steps'][step] = dict(status='running', notebook=str(run/'notebooks'/nb.name), parameters=params)
         write_json(run/'pipeline.json', state)
-        try: run_step(step, run, params, log_output, examples)
+        try: executed = run_step(step, run, params, log_output, examples)
         except LitbenchError:
             state['steps'][step].update(status='failed', seconds=round(time.time()-t0, 1))
             write_json(run/'pipeline.json', state); write_summary(run, state); raise
         state['steps'][step].update(status='done', seconds=round(time.time()-t0, 1))
         write_json(run/'pipeline.json', state)
-        print(last_output(run/'notebooks'/nb.name))
+        print(last_output(executed))
         print(f'[{step}] done in {time.time()-t0:.0f} s', flush=True)
     return write_summary(run, state)
 
-# %% ../nbs/09_pipeline.ipynb #51811ec2
+# %% ../nbs/09_pipeline.ipynb #acd768a0
 OUTPUTS = dict(data='data', rehydrate='data/rehydrated_test_data.csv', analysis='analysis', bt='bt', genrm='genrm', eval='eval/report.md')
 
 def write_summary(run:Path, state:dict) -> dict:
@@ -213,7 +213,7 @@ def write_summary(run:Path, state:dict) -> dict:
     atomic_write(run/'summary.md', '\n'.join(lines) + '\n')
     return dict(run_dir=str(run), preset=state.get('preset'), steps=rows)
 
-# %% ../nbs/09_pipeline.ipynb #8c2a00ab
+# %% ../nbs/09_pipeline.ipynb #9b20bb35
 from fastcore.script import call_parse, Param
 
 @call_parse
