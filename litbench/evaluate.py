@@ -100,7 +100,7 @@ def make_judge(kind:str, # bt, genrm, zero-shot, length or random
     if not model: raise LitbenchError(f'--kind {kind} needs --model: the trained {kind} model directory')
     try:
         if kind == 'bt': from litbench.bt import RewardModel
-        else: from litbench.genrm import GenRM
+        else: from litbench.judge import GenRM
     except ImportError as e: raise LitbenchError(f'--kind {kind} needs {e.name}, which this installation lacks') from None
     if kind == 'bt': return BTJudge(RewardModel.from_pretrained(model), model, batch_size)
     g = GenRM.from_pretrained(model, **({'max_length': max_length} if max_length else {}))
