@@ -6,7 +6,7 @@
 __all__ = ['ARCTIC_URL', 'ARCTIC_BATCH', 'ARCTIC_UA', 'ARCTIC_PATHS', 'DUMP_EXTS', 'archived', 'ArcticShift', 'open_dump',
            'dump_kind', 'dump_files', 'scan_dump', 'write_dump', 'scan_dumps']
 
-# %% ../nbs/03a_archives.ipynb #e9761b71
+# %% ../nbs/03a_archives.ipynb #cf3b2f24
 import json, re, threading, time
 from pathlib import Path
 import prawcore, requests, zstandard
@@ -14,7 +14,7 @@ from tqdm import tqdm
 from .core import *
 from .reddit import *
 
-# %% ../nbs/03a_archives.ipynb #df35b4a8
+# %% ../nbs/03a_archives.ipynb #315beb66
 def _int(x):
     "`x` as an int when it is a number or a numeric string, else None."
     try: return int(float(x))
@@ -31,7 +31,7 @@ def archived(d:dict, # one archived comment or submission
     out.update(score=_int(out['score']), author=out['author'] or '[deleted]', link_id=link if not link or link.startswith('t3_') else f't3_{link}')
     return out
 
-# %% ../nbs/03a_archives.ipynb #47fb8cf4
+# %% ../nbs/03a_archives.ipynb #a84c1dbe
 ARCTIC_URL = 'https://arctic-shift.photon-reddit.com'
 ARCTIC_BATCH = 500  # IDs per request the API accepts
 ARCTIC_UA = f'{USER_AGENT} via Arctic Shift archive'
@@ -49,7 +49,7 @@ class ArcticShift:
         self.session, self.lock, self.last = requests.Session(), threading.Lock(), -1e9
         self.session.headers['User-Agent'] = ARCTIC_UA
 
-# %% ../nbs/03a_archives.ipynb #8afe217f
+# %% ../nbs/03a_archives.ipynb #e18a0a37
 def _pace(self:ArcticShift):
     "Wait until `min_interval` has passed since the last request started; count this one."
     with self.lock:
@@ -80,7 +80,7 @@ def _info(self:ArcticShift, names:list) -> dict:
 
 ArcticShift._pace, ArcticShift.get, ArcticShift.info = _pace, _get, _info
 
-# %% ../nbs/03a_archives.ipynb #031af494
+# %% ../nbs/03a_archives.ipynb #b6886d79
 DUMP_EXTS = ('.zst', '.jsonl', '.ndjson')
 
 def open_dump(path:Path):
@@ -102,23 +102,26 @@ def dump_kind(path:Path) -> str:
     if 'title' in first: return 't3'
     raise LitbenchError(f'{path}: cannot tell comments from submissions (no "comment"/"submission" in the name, and its first line has neither body nor title)')
 
-# %% ../nbs/03a_archives.ipynb #c15df030
+# %% ../nbs/03a_archives.ipynb #02b34528
 def dump_files(paths:list|str|Path, # dump files and/or directories holding them (a string: comma-separated)
               ) -> dict:
     "{'t1': comment dump files, 't3': submission dump files}, each sorted by name."
     if isinstance(paths, (str, Path)): paths = [p for p in str(paths).split(',') if p.strip()]
-    files = []
+    files, listed = [], set()
     for p in map(Path, paths):
         if p.is_dir(): files += sorted(f for f in p.iterdir() if f.suffix in DUMP_EXTS and f.is_file())
-        elif p.is_file(): files.append(p)
+        elif p.is_file(): files.append(p); listed.add(p)
         else: raise LitbenchError(f'--dumps: {p} does not exist')
     bad = [str(f) for f in files if f.suffix not in DUMP_EXTS]
     if bad: raise LitbenchError(f'--dumps: {bad[0]} is not a dump file (expected {", ".join(DUMP_EXTS)})')
     out = dict(t1=[], t3=[])
-    for f in files: out[dump_kind(f)].append(f)
+    for f in files:
+        try: out[dump_kind(f)].append(f)
+        except LitbenchError:
+            if f in listed: raise  # named on its own: it must be a dump; in a directory, other JSON lines files are skipped
     return {k: sorted(set(v)) for k, v in out.items()}
 
-# %% ../nbs/03a_archives.ipynb #ec0e3e06
+# %% ../nbs/03a_archives.ipynb #fa329525
 _ID_IN_LINE = re.compile(rb'"id"\s*:\s*"([0-9a-z]{1,13})"')
 
 def _match(lines:list, wanted:set, found:dict, kind:str, stats:dict):
@@ -134,7 +137,7 @@ def _match(lines:list, wanted:set, found:dict, kind:str, stats:dict):
         i = d.get('id') if isinstance(d, dict) else None
         if isinstance(i, str) and i.encode() in wanted and f'{kind}_{i}' not in found: found[f'{kind}_{i}'] = archived(d, kind)
 
-# %% ../nbs/03a_archives.ipynb #e1c1ceca
+# %% ../nbs/03a_archives.ipynb #e505b44a
 def scan_dump(path:str|Path, # a dump file (.zst, .jsonl, .ndjson)
               names:list, # wanted fullnames of the file's kind (`t1_…` or `t3_…`)
               save=None, # called with {fullname: payload} of the objects found in each chunk
@@ -165,7 +168,7 @@ def scan_dump(path:str|Path, # a dump file (.zst, .jsonl, .ndjson)
         st['bytes'] += f.tell()
     return found
 
-# %% ../nbs/03a_archives.ipynb #cc5d33fe
+# %% ../nbs/03a_archives.ipynb #a9067503
 def write_dump(rows, # iterable of dicts or of ready `bytes` lines (no newline)
                path:str|Path, # `.zst` (compressed with a long window, as the archives are) or `.jsonl`
                level:int=3, # zstd level
@@ -179,7 +182,7 @@ def write_dump(rows, # iterable of dicts or of ready `bytes` lines (no newline)
         if w is not f: w.flush(zstandard.FLUSH_FRAME)
     return path
 
-# %% ../nbs/03a_archives.ipynb #897cdd58
+# %% ../nbs/03a_archives.ipynb #2889f0ca
 def scan_dumps(files:list, # dump files of one kind
                names:list, # wanted fullnames of that kind
                save=None, stats:dict|None=None, progress:bool=True,
