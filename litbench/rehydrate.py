@@ -241,7 +241,7 @@ def show_report(rep:dict):
     print(f"comments {rep['comments']} unique ({rep['comments_found']} found), posts {rep['posts']}; "
           f"requests this run {q['api']} (floor {q['floor']}, retries {q['retries']}, token {q['token']}); {rep['wall_s']} s")
     if rep.get('scan'): s = rep['scan']; print(f"dumps scanned this run: {s['lines']:,} lines ({s['malformed']:,} malformed), "
-                                               f"{s['bytes']/1e6:,.1f} MB read, {s['raw_bytes']/1e6:,.1f} MB decompressed")
+                                               f"{s['bytes']/1e6:,.2f} MB read, {s['raw_bytes']/1e6:,.2f} MB decompressed")
     print(f"wrote {rep['output']}")
 
 # %% ../nbs/04_rehydrate.ipynb #0eab1d35
