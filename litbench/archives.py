@@ -6,7 +6,7 @@
 __all__ = ['ARCTIC_URL', 'ARCTIC_BATCH', 'ARCTIC_UA', 'ARCTIC_PATHS', 'DUMP_EXTS', 'archived', 'ArcticShift', 'open_dump',
            'dump_kind', 'dump_files', 'scan_dump', 'write_dump', 'scan_dumps']
 
-# %% ../nbs/03a_archives.ipynb #590f9a93
+# %% ../nbs/03a_archives.ipynb #969906d1
 import json, re, threading, time
 from pathlib import Path
 import prawcore, requests, zstandard
@@ -14,7 +14,7 @@ from tqdm import tqdm
 from .core import *
 from .reddit import *
 
-# %% ../nbs/03a_archives.ipynb #9d52e862
+# %% ../nbs/03a_archives.ipynb #c9893472
 def _int(x):
     "`x` as an int when it is a number or a numeric string, else None."
     try: return int(float(x))
@@ -31,7 +31,7 @@ def archived(d:dict, # one archived comment or submission
     out.update(score=_int(out['score']), author=out['author'] or '[deleted]', link_id=link if not link or link.startswith('t3_') else f't3_{link}')
     return out
 
-# %% ../nbs/03a_archives.ipynb #4166406b
+# %% ../nbs/03a_archives.ipynb #f02645de
 ARCTIC_URL = 'https://arctic-shift.photon-reddit.com'
 ARCTIC_BATCH = 500  # IDs per request the API accepts
 ARCTIC_UA = f'{USER_AGENT} via Arctic Shift archive'
@@ -49,7 +49,7 @@ class ArcticShift:
         self.session, self.lock, self.last = requests.Session(), threading.Lock(), -1e9
         self.session.headers['User-Agent'] = ARCTIC_UA
 
-# %% ../nbs/03a_archives.ipynb #50198ae8
+# %% ../nbs/03a_archives.ipynb #b2321480
 def _pace(self:ArcticShift):
     "Wait until `min_interval` has passed since the last request started; count this one."
     with self.lock:
@@ -83,7 +83,7 @@ def _info(self:ArcticShift, names:list) -> dict:
 
 ArcticShift._pace, ArcticShift.get, ArcticShift.info = _pace, _get, _info
 
-# %% ../nbs/03a_archives.ipynb #118bb0ea
+# %% ../nbs/03a_archives.ipynb #6c6eaf5f
 DUMP_EXTS = ('.zst', '.jsonl', '.ndjson')
 
 def open_dump(path:Path):
@@ -105,7 +105,7 @@ def dump_kind(path:Path) -> str:
     if 'title' in first: return 't3'
     raise LitbenchError(f'{path}: cannot tell comments from submissions (no "comment"/"submission" in the name, and its first line has neither body nor title)')
 
-# %% ../nbs/03a_archives.ipynb #17ae3ccb
+# %% ../nbs/03a_archives.ipynb #c3048a4a
 def dump_files(paths:list|str|Path, # dump files and/or directories holding them (a string: comma-separated)
               ) -> dict:
     "{'t1': comment dump files, 't3': submission dump files}, each sorted by name."
@@ -124,7 +124,7 @@ def dump_files(paths:list|str|Path, # dump files and/or directories holding them
             if f in listed: raise  # named on its own: it must be a dump; in a directory, other JSON lines files are skipped
     return {k: sorted(set(v)) for k, v in out.items()}
 
-# %% ../nbs/03a_archives.ipynb #c33e575c
+# %% ../nbs/03a_archives.ipynb #f1801ea9
 _ID_IN_LINE = re.compile(rb'"id"\s*:\s*"([0-9a-z]{1,13})"')
 
 def _match(lines:list, wanted:set, found:dict, kind:str, stats:dict):
@@ -140,7 +140,7 @@ def _match(lines:list, wanted:set, found:dict, kind:str, stats:dict):
         i = d.get('id') if isinstance(d, dict) else None
         if isinstance(i, str) and i.encode() in wanted and f'{kind}_{i}' not in found: found[f'{kind}_{i}'] = archived(d, kind)
 
-# %% ../nbs/03a_archives.ipynb #05ec137f
+# %% ../nbs/03a_archives.ipynb #dcc26816
 def scan_dump(path:str|Path, # a dump file (.zst, .jsonl, .ndjson)
               names:list, # wanted fullnames of the file's kind (`t1_…` or `t3_…`)
               save=None, # called with {fullname: payload} of the objects found in each chunk
@@ -171,7 +171,7 @@ def scan_dump(path:str|Path, # a dump file (.zst, .jsonl, .ndjson)
         st['bytes'] += f.tell()
     return found
 
-# %% ../nbs/03a_archives.ipynb #6af17c7b
+# %% ../nbs/03a_archives.ipynb #0122a34a
 def write_dump(rows, # iterable of dicts or of ready `bytes` lines (no newline)
                path:str|Path, # `.zst` (compressed with a long window, as the archives are) or `.jsonl`
                level:int=3, # zstd level
@@ -185,7 +185,7 @@ def write_dump(rows, # iterable of dicts or of ready `bytes` lines (no newline)
         if w is not f: w.flush(zstandard.FLUSH_FRAME)
     return path
 
-# %% ../nbs/03a_archives.ipynb #52afb11f
+# %% ../nbs/03a_archives.ipynb #ab3117c4
 def scan_dumps(files:list, # dump files of one kind
                names:list, # wanted fullnames of that kind
                save=None, stats:dict|None=None, progress:bool=True,
