@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PAIR_COLS', 'STATE_NAME', 'REPORT_NAME', 'OUT_COLS', 'read_pairs', 'StateStore', 'fetch_missing', 'comment_status',
-           'side', 'build_table', 'completeness', 'show_report', 'rehydrate', 'main']
+           'side', 'build_table', 'completeness', 'show_report', 'check_rehydrate_args', 'rehydrate', 'main']
 
 # %% ../nbs/04_rehydrate.ipynb #6ad0254f
 import json, math, signal, sqlite3, threading, time
@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm import tqdm
 from .core import *
-from .data import TEST_HUB, REHYDRATED_NAME, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, make_sample, sample_test
+from .data import TEST_HUB, REHYDRATED_NAME, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, make_sample, sample_test, read_table, check_table
 from .reddit import *
 
 # %% ../nbs/04_rehydrate.ipynb #997ba114
@@ -24,7 +24,7 @@ def read_pairs(src:str|Path=TEST_HUB, # hub id or local csv/parquet/jsonl with c
               ) -> pd.DataFrame:
     "The test set's ID pairs, normalised; `LitbenchError` naming the rows of malformed IDs."
     p = Path(str(src))
-    df = pd.read_csv(p, dtype=str, keep_default_na=False) if p.suffix == '.csv' and p.is_file() else load_test_ids(src)
+    df = read_table(p, dtype=str) if p.suffix.lower() == '.csv' else load_test_ids(src)  # IDs stay text: 0012345 keeps its zeros
     missing = [c for c in PAIR_COLS if c not in df.columns]
     if missing: raise DataError(f'{src}: missing column(s) {missing}; found {list(df.columns)}')
     norm = {c: [normalize_id(x) for x in df[c]] for c in PAIR_COLS}
@@ -157,6 +157,15 @@ def show_report(rep:dict):
           f"requests this run {q['api']} (floor {q['floor']}, retries {q['retries']}, token {q['token']}); {rep['wall_s']} s")
     print(f"wrote {rep['output']}")
 
+# %% ../nbs/04_rehydrate.ipynb #66f2ad88
+def check_rehydrate_args(ids:str|Path, output_dir:str|Path, max_workers:int, emulator_snapshot:str=''):
+    "Check every argument of the rehydration cheaply (the ID table's header, the output directory, ranges) and report all problems at once."
+    with Checks() as c:
+        check_table(c, 'ids', ids, PAIR_COLS, 'LitBench-Test')
+        c.out_dir('output_dir', output_dir)
+        c.number('max_workers', max_workers, 1, 64, integer=True)
+        if emulator_snapshot: c.that(Path(emulator_snapshot).is_file(), 'emulator_snapshot', f'{emulator_snapshot}: no such file')
+
 # %% ../nbs/04_rehydrate.ipynb #0eab1d35
 def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, rejected_comment_id
               output_dir:str|Path=DATA_DIR, # where the CSV, the report and the state store go
@@ -167,6 +176,7 @@ def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_com
               verbose:bool=True, # print the completeness report
              ) -> dict:
     "Rehydrate the test set into `<output_dir>/rehydrated_test_data.csv`; return the completeness report."
+    check_rehydrate_args(ids, output_dir, max_workers)
     t0, out = time.monotonic(), Path(output_dir)
     pairs = read_pairs(ids)
     retry, counts = retry or Retry(), dict(api=0, token=0)
@@ -211,5 +221,6 @@ def main(ids:str=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, r
          emulator_snapshot:str='', # serve this snapshot with the local Reddit emulator and rehydrate through it (offline)
         ):
     "Rehydrate the LitBench test set from Reddit (resumable; run again after an interruption)."
+    check_rehydrate_args(ids, output_dir, max_workers, emulator_snapshot)
     if not emulator_snapshot: rehydrate(ids, output_dir, max_workers, site or None); return
     with RedditEmulator(emulator_snapshot, latency=0.01) as emu: rehydrate(ids, output_dir, max_workers, emu.site)
