@@ -480,4 +480,7 @@ def sample_data_cli(out:str='data/sample', # directory to write the synthetic sa
                     seed:int=0, # generator seed
                    ):
     "Write the synthetic LitBench-shaped sample data for offline runs."
+    with Checks() as c:
+        c.out_dir('out', out)
+        for k, v in (('n_train', n_train), ('n_test', n_test), ('n_rationales', n_rationales)): c.number(k, v, 1, integer=True)
     for k, p in make_sample(out, n_train, n_test, n_rationales, seed).items(): print(f'{k:10} {p}')
