@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MIN_STORY_TOKENS', 'sft_rows', 'sft_config', 'judge_heldout', 'prompt_overhead', 'check_genrm_args', 'train_genrm',
-           'torch_bf16_ok', 'summary', 'main']
+           'summary', 'main']
 
 # %% ../nbs/07_genrm.ipynb #427ea1b1
 import math, os, re, tempfile, time, warnings
@@ -33,23 +33,23 @@ def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
 
 def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int, keep:int, max_steps:int,
-               report_to:str, seed:int, bf16:bool, grad_ckpt:bool=False):
+               report_to:str, seed:int, prec:Precision, grad_ckpt:bool=False):
     "The SFTConfig of a run: completion-only loss, length-grouped batches, checkpoints at half and end, no evaluation during training."
     from trl import SFTConfig
     return SFTConfig(
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=max_length,
-        completion_only_loss=True, train_sampling_strategy='group_by_length', bf16=bf16, eval_strategy='no',
+        completion_only_loss=True, train_sampling_strategy='group_by_length', **prec.trainer_flags(), eval_strategy='no',
         gradient_checkpointing=grad_ckpt,  # TRL turns it on by default; it costs a second forward pass
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
         save_only_model=False)
 
 # %% ../nbs/07_genrm.ipynb #b17d85ca
-def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int=8) -> dict:
+def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_single:int=8, precision:str='auto') -> dict:
     "Judge `df` with the saved GenRM in both orders; time batched against one-pair-at-a-time generation on a few pairs."
-    rm = GenRM.from_pretrained(str(path))
+    rm = GenRM.from_pretrained(str(path), precision=precision)
     wp = df.prompt.tolist() if 'prompt' in df else None
     res = rm.judge(df.story_a.tolist(), df.story_b.tolist(), both_orders=True, batch_size=batch_size, writing_prompts=wp)
     m = verdict_metrics(res, df.chosen_story.tolist())
@@ -69,12 +69,13 @@ def _sample_data(seed:int, n:int) -> tuple:
     return str(make_sample(tmp/'data', n_train=8, n_test=4, n_rationales=n, seed=seed)['rationales']), tmp/'genrm'
 
 def _load_model(model_name:str, use_flash_attention:bool):
-    "The causal LM to train (float32 on CPU; bf16 on capable GPUs), flash attention when asked and possible."
+    "The causal LM to train, in float32 (master weights; autocast comes from the precision policy), flash attention when asked and possible."
     kw = {}
     if use_flash_attention:
         if _cuda(): kw['attn_implementation'] = 'flash_attention_2'
         else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
-    return load_base_model(model_name, 'causal', padding_side='right', **kw)
+    import torch
+    return load_base_model(model_name, 'causal', dtype=torch.float32, padding_side='right', **kw)
 
 # %% ../nbs/07_genrm.ipynb #60364aa8
 MIN_STORY_TOKENS = 32  # the least room each story must keep inside max_length
@@ -86,7 +87,7 @@ def prompt_overhead(model_name:str, style:str='llama', use_cot:bool=False, inclu
 
 def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
                      grad_accum:int, max_length:int, learning_rate:float, use_cot:bool, max_steps:int, report_to:str,
-                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, **_):
+                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', **_):
     "Check every argument of `train_genrm` cheaply (model config and tokenizer, table header, ranges, a budget that leaves room for the stories)."
     with Checks() as c:
         model_ok = c.call('model_name', load_config, model_name) is not None
@@ -98,7 +99,7 @@ def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:fl
                          ('eval_pairs', eval_pairs, -1)):
             c.number(k, v, lo, integer=True)
         c.that(max_steps != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
-        c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard'))
+        c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
         style_ok = c.choice('style', style, sorted(STYLES))
         if c.number('max_length', max_length, 1, integer=True) and model_ok and style_ok:
             need = c.call('model_name', prompt_overhead, model_name, style, use_cot, include_prompt)
@@ -130,6 +131,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
                 eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
                 n_rationales:int=48, # synthetic rows when dataset_name is ''
+                precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
                ) -> dict:
     "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -152,8 +154,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     from trl import SFTTrainer
     tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
     val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
-    bf16 = torch_bf16_ok(model)
-    trainer = SFTTrainer(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, bf16,
+    prec = choose_precision(precision, model); print(prec)
+    trainer = SFTTrainer(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
                                                          gradient_checkpointing),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
                          processing_class=tok)
@@ -162,7 +164,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     settings = dict(style=style, use_cot=use_cot, max_length=max_length, include_prompt=include_prompt)
     tokens = int(trainer._total_train_tokens)
     metrics = dict(model_name=model_name, dataset_name=str(dataset_name), output_dir=str(out), prompt=settings,
-                   batch_plan=vars(plan), trainable_params=trainable, freeze_layers=freeze_layers, bf16=bf16,
+                   batch_plan=vars(plan), trainable_params=trainable, freeze_layers=freeze_layers, precision=prec.record(),
                    global_step=trainer.state.global_step, train_loss=res.training_loss, val_loss=val_loss,
                    rows=dict(train=len(tr_df), val=len(val_df)), truncated=dict(train=cut_tr, val=cut_val),
                    train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1))
@@ -173,16 +175,11 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
         if len(val_df) and eval_pairs >= 0:
             t1 = time.time()
             ev = val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs]
-            metrics['heldout'] = judge_heldout(out, ev, batch_size=max(8, batch_size))['metrics']
+            metrics['heldout'] = judge_heldout(out, ev, batch_size=max(8, batch_size), precision=prec.name)['metrics']
             metrics['heldout']['time_s'] = round(time.time() - t1, 2)
         write_json(out/'metrics.json', metrics)
-        save_run_metadata(out, config, seed)
+        save_run_metadata(out, config, seed, precision=prec.record())
     return metrics
-
-def torch_bf16_ok(model) -> bool:
-    "Train under bf16 autocast on GPUs that support it, and on CPU when it pays for this model."
-    import torch
-    return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else cpu_bf16_pays(model)
 
 # %% ../nbs/07_genrm.ipynb #59adb987
 def summary(m:dict) -> str:
@@ -225,6 +222,7 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
          keep_checkpoints:int=2, # checkpoints kept
          gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
          eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
+         precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
         ):
     "Train a generative reward model (LitBench GenRM) with completion-only SFT; prints the held-out summary."
     m = train_genrm(**{k: v for k, v in locals().items()})

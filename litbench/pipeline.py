@@ -173,6 +173,7 @@ def check_pipeline_args(preset:str, steps, out, overrides:list|None, force):
         for (s, n) in ov:
             known = set(declared.get(s, {})) if s else set().union(*declared.values())
             c.that(n in known, 'p', f"override {f'{s}.' if s else ''}{n}: no {'step' if s is None else s + ' notebook'} has a parameter {n!r}")
+            if n == 'precision': c.choice('precision', ov[(s, n)], PRECISIONS)
         if out: c.call('out', _check_run_dir, Path(out).resolve()); c.out_dir('out', out)
 
 # %% ../nbs/09_pipeline.ipynb #ec0937ec
@@ -239,8 +240,10 @@ def main(preset:str='sample', # sample (CPU, offline), tiny (smoke test) or pape
          force:str=None, # comma-separated steps to rerun even when finished (or all)
          log_output:bool=False, # stream each notebook's output
          examples:bool=False, # also run each notebook's examples (its tests), not only its stage
+         precision:str=None, # auto, fp32, bf16 or fp16 for every step that trains, scores or judges (default: auto)
         ):
     "Run the LitBench chain headless with papermill into one run directory."
+    if precision: p = [f'precision={precision}'] + list(p or [])
     s = run_pipeline(preset, steps, out, p, force, log_output, examples)
     print(f"\nrun directory: {s['run_dir']}")
     for r in s['steps']: print(f"  {r['step']:10} {r['status']:7} {r['seconds'] or 0:7.1f} s  {r['output']}")
