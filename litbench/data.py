@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TRAIN_HUB', 'TEST_HUB', 'RATIONALES_HUB', 'REHYDRATED_NAME', 'STATUSES', 'SCHEMAS', 'READERS', 'CORRUPTION',
            'SAMPLE_NOTE', 'Schema', 'DataError', 'read_table', 'is_hub_id', 'load_frame', 'table_columns',
-           'check_table', 'row_problems', 'validate', 'load_train', 'load_test_ids', 'load_rationales',
+           'check_table', 'as_text', 'row_problems', 'validate', 'load_train', 'load_test_ids', 'load_rationales',
            'find_rehydrated', 'load_rehydrated', 'load_test_pairs', 'split_train_val', 'coherent_story',
            'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test', 'make_sample',
            'length_baseline', 'summarize', 'sample_data_cli']
@@ -139,6 +139,7 @@ def check_table(c:Checks, arg:str, # the checks to add to; the argument's name
     cols = c.call(arg, table_columns, src)
     if cols is None: return False
     missing = [k for k in required if k not in cols]
+    if missing and tuple(required) == SCHEMAS['pairs'].required: return c.add(arg, str(_story_columns_missing(pd.DataFrame(columns=cols), src)))
     return c.that(not missing, arg, f'{src}: missing column(s) {missing} for {what}; found {cols[:12]}{" …" if len(cols) > 12 else ""}')
 
 # %% ../nbs/01_data.ipynb #d8d0f0e2
@@ -146,6 +147,11 @@ def _rows(mask, k=5) -> str:
     "The first `k` 1-based row numbers where `mask` is true."
     idx = [i+1 for i, v in enumerate(mask) if v]
     return ', '.join(map(str, idx[:k])) + (f' … ({len(idx)} in all)' if len(idx) > k else '')
+
+def as_text(df:pd.DataFrame, cols) -> pd.DataFrame:
+    "`df` with columns `cols` (those present) as strings: missing values become '', numbers and lists their text."
+    fix = {c: df[c].map(lambda v: '' if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for c in cols if c in df}
+    return df.assign(**fix) if fix else df
 
 def _blank(s:pd.Series) -> pd.Series:
     "True where a cell is missing or only whitespace."
@@ -171,6 +177,7 @@ def validate(df:pd.DataFrame, # the table to check
     s = SCHEMAS[kind]
     missing = [c for c in s.required if c not in df.columns]
     if missing: raise DataError(f'{source}: missing column(s) {missing} for {s.name}; found {list(df.columns)}')
+    df = as_text(df, (*s.stories, 'prompt'))  # numbers, lists or NaN where text belongs
     probs = row_problems(df, s)
     if s.label:
         lab = df[s.label].astype(str).str.strip().str.upper()
@@ -244,8 +251,7 @@ def load_test_pairs(src:str|Path, # hub id or local csv/parquet/jsonl with chose
     raw = load_frame(src, split)
     if any(c not in raw.columns for c in SCHEMAS['pairs'].required): raise _story_columns_missing(raw, src)
     raw = raw.reset_index(drop=True)
-    for c in ('chosen_story', 'rejected_story', 'prompt'):
-        if c in raw: raw[c] = raw[c].map(lambda v: '' if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    raw = as_text(raw, ('chosen_story', 'rejected_story', 'prompt'))
     info = dict(path=str(src), pairs_in_file=len(raw), missing=[c for c in SCHEMAS['pairs'].optional if c not in raw.columns])
     df = raw
     if complete_only:

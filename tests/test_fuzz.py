@@ -83,7 +83,7 @@ BROKEN = [
     ('eval-binary', 'eval', ['--test', '{i}/binary.csv'], 'binary.csv: '),
     ('eval-dup-columns', 'eval', ['--test', '{i}/dup.csv'], "dup.csv: duplicated column(s) ['chosen_story']"),
     ('eval-missing-columns', 'eval', ['--test', '{i}/missing.csv'], "missing.csv: missing column(s) ['chosen_story', 'rejected_story']"),
-    ('eval-ids-only', 'eval', ['--test', '{i}/ids_only.csv'], "ids_only.csv: missing column(s) ['chosen_story', 'rejected_story']"),
+    ('eval-ids-only', 'eval', ['--test', '{i}/ids_only.csv'], "it holds comment IDs only: rehydrate it first"),
     ('eval-all-nan', 'eval', ['--test', '{i}/nan.parquet'], 'nan.parquet: no complete pairs to evaluate'),
     ('eval-not-json', 'eval', ['--test', '{i}/notjson.jsonl'], 'notjson.jsonl: cannot read as jsonl'),
     ('eval-garbage-parquet', 'eval', ['--test', '{i}/garbage.parquet'], 'garbage.parquet: cannot read as parquet'),
@@ -167,15 +167,18 @@ def test_odd_test_sets_analyze(name, inputs, tmp_path, monkeypatch, capsys):
     assert (tmp_path/'an'/'summary.json').is_file()
 
 def test_one_prompt_trains(inputs, tmp_path, monkeypatch, capsys):
-    "All training pairs share one prompt: split by row with a warning, never an empty split reaching the trainer."
+    "All training pairs share one prompt (and hold numbers, unicode, a huge cell and NaN where text belongs): split by row with a warning, never an empty split reaching the trainer."
     monkeypatch.chdir(tmp_path)
-    good_pairs(24).assign(prompt='[WP] the only prompt').to_csv(tmp_path/'one.csv', index=False)
-    code, out, err = run_cli('train_bt', ['--base_model', 'tiny-random', '--train', tmp_path/'one.csv', '--test', inputs/'plain.csv',
+    df = good_pairs(24).assign(prompt='[WP] the only prompt').astype(object)
+    df.loc[0, 'chosen_story'], df.loc[1, 'rejected_story'], df.loc[2, 'chosen_story'] = 12345, 'emoji 🙂 עברית 故事', 'word ' * 50_000
+    df.to_json(tmp_path/'one.jsonl', orient='records', lines=True)
+    code, out, err = run_cli('train_bt', ['--base_model', 'tiny-random', '--train', tmp_path/'one.jsonl', '--test', inputs/'plain.csv',
                                           '--output_dir', tmp_path/'bt', '--max_steps', '1', '--batch_size', '4', '--target_batch_size', '4',
                                           '--max_length', '32', '--val_frac', '0.1'], monkeypatch, capsys)
     assert code == 0 and 'Traceback' not in err, err[-2000:]
     assert 'split by row instead' in out
     m = json.loads((tmp_path/'bt'/'metrics.json').read_text())
+    assert m['truncated']['train'] + m['truncated']['val'] >= 1  # the huge cell was cut, not a crash
     assert (m['pairs']['train'], m['pairs']['val'], m['pairs']['test']) == (22, 2, 6)
 
 def script(name:str) -> str:
