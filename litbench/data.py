@@ -97,6 +97,8 @@ def read_table(path:str|Path, # a local csv, parquet, jsonl or json file
     dup = sorted({c for c in names if names.count(c) > 1})
     if dup: raise DataError(f'{path}: duplicated column(s) {dup}; each column name must appear once')
     if not len(df.columns): raise DataError(f'{path}: no columns')
+    if fmt == '.csv' and len(names) == 1 and (sep := next((s for s in ';\t|' if s in names[0]), None)):
+        raise DataError(f'{path}: one column {names[0][:60]!r}: the file looks separated by {sep!r}, not commas; save it as comma-separated')
     return df
 
 # %% ../nbs/01_data.ipynb #16061a22

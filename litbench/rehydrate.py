@@ -27,6 +27,7 @@ def read_pairs(src:str|Path=TEST_HUB, # hub id or local csv/parquet/jsonl with c
     df = read_table(p, dtype=str) if p.suffix.lower() == '.csv' else load_test_ids(src)  # IDs stay text: 0012345 keeps its zeros
     missing = [c for c in PAIR_COLS if c not in df.columns]
     if missing: raise DataError(f'{src}: missing column(s) {missing}; found {list(df.columns)}')
+    if not len(df): raise DataError(f'{src}: no ID pairs (a header and no rows)')
     norm = {c: [normalize_id(x) for x in df[c]] for c in PAIR_COLS}
     bad = [f'{i+1} ({c} {df[c].iloc[i]!r})' for i in range(len(df)) for c in PAIR_COLS if norm[c][i] is None]
     if bad: raise DataError(f"{src}: malformed comment ID(s) in row(s) {', '.join(bad[:8])}{' …' if len(bad) > 8 else ''} "

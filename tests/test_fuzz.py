@@ -29,6 +29,9 @@ def make_inputs(d:Path):
     (d/'binary.csv').write_bytes(bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8)))
     (d/'dup.csv').write_text('prompt,chosen_story,chosen_story,rejected_story\np,a,b,c\n')
     (d/'missing.csv').write_text('story,label\nhello,1\n')
+    (d/'header_only.csv').write_text('prompt,chosen_story,rejected_story,chosen_comment_id,rejected_comment_id\n')
+    (d/'semicolon.csv').write_text('prompt;chosen_story;rejected_story\np;a;b\n')
+    (d/'ragged.csv').write_text('prompt,chosen_story,rejected_story\np,a,b\nq,b,c,d,e\n')
     (d/'notjson.jsonl').write_text('{"prompt": "p"}\nthis is not json\n')
     (d/'garbage.parquet').write_bytes(b'PAR1 this is not parquet PAR1')
     (d/'table.xlsx').write_bytes(b'PK\x03\x04 not really')
@@ -84,6 +87,9 @@ BROKEN = [
     ('eval-dup-columns', 'eval', ['--test', '{i}/dup.csv'], "dup.csv: duplicated column(s) ['chosen_story']"),
     ('eval-missing-columns', 'eval', ['--test', '{i}/missing.csv'], "missing.csv: missing column(s) ['chosen_story', 'rejected_story']"),
     ('eval-ids-only', 'eval', ['--test', '{i}/ids_only.csv'], "it holds comment IDs only: rehydrate it first"),
+    ('eval-header-only', 'eval', ['--test', '{i}/header_only.csv'], 'header_only.csv: no complete pairs to evaluate'),
+    ('eval-semicolons', 'eval', ['--test', '{i}/semicolon.csv'], "the file looks separated by ';'"),
+    ('eval-ragged-rows', 'eval', ['--test', '{i}/ragged.csv'], 'ragged.csv: cannot read as csv'),
     ('eval-all-nan', 'eval', ['--test', '{i}/nan.parquet'], 'nan.parquet: no complete pairs to evaluate'),
     ('eval-not-json', 'eval', ['--test', '{i}/notjson.jsonl'], 'notjson.jsonl: cannot read as jsonl'),
     ('eval-garbage-parquet', 'eval', ['--test', '{i}/garbage.parquet'], 'garbage.parquet: cannot read as parquet'),
@@ -99,6 +105,7 @@ BROKEN = [
     ('rehydrate-dup', 'rehydrate', ['--ids', '{i}/dup.csv', '--output_dir', '{w}/out'], 'dup.csv: duplicated column(s)'),
     ('rehydrate-missing-cols', 'rehydrate', ['--ids', '{i}/good.csv', '--output_dir', '{w}/out'], "--ids: ") ,
     ('rehydrate-bad-ids', 'rehydrate', ['--ids', '{i}/bad_ids.csv', '--output_dir', '{w}/out'], "bad_ids.csv: malformed comment ID(s) in row(s) 2"),
+    ('rehydrate-header-only', 'rehydrate', ['--ids', '{i}/header_only.csv', '--output_dir', '{w}/out'], 'header_only.csv: no ID pairs'),
     ('rehydrate-latin1', 'rehydrate', ['--ids', '{i}/latin1.csv', '--output_dir', '{w}/out'], 'latin1.csv: not UTF-8 text'),
     ('rehydrate-workers', 'rehydrate', ['--ids', '{i}/ids_only.csv', '--output_dir', '{i}/good.csv', '--max_workers', '0'], '2 problems'),
     ('rehydrate-snapshot', 'rehydrate', ['--ids', '{i}/ids_only.csv', '--output_dir', '{w}/out', '--emulator_snapshot', '{i}/nope.json'],
@@ -113,6 +120,8 @@ BROKEN = [
     ('bt-plain-train', 'train_bt', ['--base_model', 'tiny-random', '--train', '{i}/plain.csv', '--output_dir', '{w}/bt'],
      "plain.csv: missing column(s) ['prompt']"),
     ('bt-all-nan', 'train_bt', ['--base_model', 'tiny-random', '--train', '{i}/nan.csv', '--output_dir', '{w}/bt'], 'nan.csv: no usable training pairs'),
+    ('bt-header-only', 'train_bt', ['--base_model', 'tiny-random', '--train', '{i}/header_only.csv', '--output_dir', '{w}/bt'],
+     'header_only.csv: no usable training pairs among 0 rows'),
     ('bt-test-empty', 'train_bt', ['--base_model', 'tiny-random', '--train', '{i}/good.csv', '--test', '{i}/empty.csv', '--output_dir', '{w}/bt'],
      '--test: '),
     ('bt-everything', 'train_bt', ['--base_model', '{w}/MISSING_DIR', '--train', '{i}/binary.csv', '--test', '{i}/missing.csv',
@@ -141,7 +150,7 @@ def test_broken_input(case, cli, argv, expect, inputs, tmp_path, monkeypatch, ca
     assert 'Traceback' not in err + out, err
     assert code != 0, (out, err)
     assert expect in err, err
-    if code == 1: assert err.startswith('error: ') and err.count('error: ') == 1, err
+    if code == 1: assert err.startswith('error: ') and sum(l.startswith('error: ') for l in err.splitlines()) == 1, err  # one message
     assert tree_hash(inputs) == before, 'an input file changed'
     assert not list(tmp_path.iterdir()), f'wrote {list(tmp_path.iterdir())}'
 
