@@ -87,7 +87,7 @@ def prompt_overhead(model_name:str, style:str='llama', use_cot:bool=False, inclu
 
 def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
                      grad_accum:int, max_length:int, learning_rate:float, use_cot:bool, max_steps:int, report_to:str,
-                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', **_):
+                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', resume_from_checkpoint:str='', **_):
     "Check every argument of `train_genrm` cheaply (model config and tokenizer, table header, ranges, a budget that leaves room for the stories)."
     with Checks() as c:
         model_ok = c.call('model_name', load_config, model_name) is not None
@@ -100,6 +100,7 @@ def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:fl
             c.number(k, v, lo, integer=True)
         c.that(max_steps != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
         c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
+        if resume_from_checkpoint not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, resume_from_checkpoint, None)
         style_ok = c.choice('style', style, sorted(STYLES))
         if c.number('max_length', max_length, 1, integer=True) and model_ok and style_ok:
             need = c.call('model_name', prompt_overhead, model_name, style, use_cot, include_prompt)

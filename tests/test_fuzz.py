@@ -128,6 +128,8 @@ BROKEN = [
                                    '--batch_size', '0', '--max_length', '3', '--val_frac', '2', '--report_to', 'mlflow', '--output_dir', '{i}/good.csv'],
      '8 problems with the arguments'),
     # GenRM training
+    ('bt-resume-nowhere', 'train_bt', ['--base_model', 'tiny-random', '--train', '{i}/good.csv', '--resume_from_checkpoint', '{i}',
+                                       '--learning_rate', 'nan', '--output_dir', '{w}/bt'], '2 problems'),
     ('genrm-empty', 'train_genrm', ['--model_name', 'tiny-random', '--dataset_name', '{i}/empty.jsonl', '--output_dir', '{w}/g'], '--dataset_name: '),
     ('genrm-test-schema', 'train_genrm', ['--model_name', 'tiny-random', '--dataset_name', '{i}/good.csv', '--output_dir', '{w}/g'],
      "missing column(s) ['story_a', 'story_b', 'rationale']"),
