@@ -157,7 +157,7 @@ def test_broken_input(case, cli, argv, expect, inputs, tmp_path, monkeypatch, ca
     assert not list(tmp_path.iterdir()), f'wrote {list(tmp_path.iterdir())}'
 
 # odd tables that are still test sets: exit 0, outputs only where asked
-ODD_TEST_SETS = ['plain.csv', 'utf16.csv', 'unicode.csv', 'huge.csv', 'wrong_types.jsonl']
+ODD_TEST_SETS = ['good.csv', 'plain.csv', 'utf16.csv', 'unicode.csv', 'huge.csv', 'wrong_types.jsonl']
 
 @pytest.mark.parametrize('name', ODD_TEST_SETS)
 def test_odd_test_sets_evaluate(name, inputs, tmp_path, monkeypatch, capsys):
