@@ -36,7 +36,7 @@ def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
         return pd.DataFrame(dict(prompt=df['prompt'], chosen=df['story_a'].where(a_wins, df['story_b']),
                                  rejected=df['story_b'].where(a_wins, df['story_a'])))
     up = 'upvotes' if kind == 'train' else 'comment_score'
-    out = pd.DataFrame(dict(prompt=df['prompt'], chosen=df['chosen_story'].fillna('').astype(str),
+    out = pd.DataFrame(dict(prompt=df['prompt'] if 'prompt' in df else None, chosen=df['chosen_story'].fillna('').astype(str),
                             rejected=df['rejected_story'].fillna('').astype(str)))
     for side in ('chosen', 'rejected'):
         if f'{side}_{up}' in df: out[f'{side}_upvotes'] = _num(df[f'{side}_{up}'])
@@ -243,7 +243,7 @@ def load_view(src:str|Path, # hub id or local file
     "Load dataset `src` of `kind` and return its pair view (all rehydrated pairs, complete or not)."
     if kind == 'train': df = load_train(src)
     elif kind == 'rationales': df = load_rationales(src, skip_bad_labels=True)
-    elif kind == 'test': df = load_rehydrated(src, complete_only=False)
+    elif kind == 'test': df = load_test_pairs(src, complete_only=False)[0]  # any table with chosen_story, rejected_story
     else: raise LitbenchError(f'unknown dataset kind {kind!r}; use train, test or rationales')
     return pair_view(df, kind)
 
@@ -258,11 +258,16 @@ def analyze(train:str='', # training pairs (hub id or file; '' skips)
     "Statistics and figures for the given datasets, written to `out_dir`; returns the summary."
     srcs = {k: v for k, v in dict(train=train, test=test, rationales=rationales).items() if v}
     if not srcs: raise LitbenchError('nothing to analyse: pass at least one of --train, --test, --rationales')
+    with Checks() as c:  # every argument, before any data loads
+        for k, v in srcs.items(): check_table(c, k, v, SCHEMAS['pairs' if k == 'test' else k].required, k)
+        if out_dir: c.out_dir('out_dir', out_dir)
     views = {k: load_view(v, k) for k, v in srcs.items()}
     out = Path(out_dir) if out_dir else make_run_dir('analysis'); out.mkdir(parents=True, exist_ok=True)
     summary, figs = dict(sources={k: str(v) for k, v in srcs.items()}, out_dir=str(out)), []
     for k, pv in views.items():
         summary[k] = pair_stats(pv)
+        skipped = [what for what, col in (('prompt', 'prompt'), ('upvote', 'chosen_upvotes'), ('time', 'chosen_time')) if col not in pv or pv[col].isna().all()]
+        if skipped and k != 'rationales': print(f"{k}: no {', '.join(skipped)} columns: those statistics skipped")
         figs.append(plot_pairs(pv, k, out/f'{k}.png'))
     if 'test' in views:
         summary['test']['completeness'] = completeness(views['test'])

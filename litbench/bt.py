@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['FORMAT_FILE', 'InputFormat', 'encode', 'pair_accuracy', 'RewardModel', 'pair_dataset', 'load_pairs', 'BTTrainer',
-           'bt_config', 'train_bt', 'main']
+           'bt_config', 'check_bt_args', 'train_bt', 'main']
 
 # %% ../nbs/06_bt.ipynb #eeb39133
 import contextlib, json, math, os, shutil, tempfile, time, warnings
@@ -154,11 +154,11 @@ class BTTrainer(RewardTrainer):
 
 # %% ../nbs/06_bt.ipynb #9335a548
 def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
-    "The test table to score after training, or None."
-    if test: return load_rehydrated(test)
-    if sample_ref: return load_rehydrated(sample_ref, verbose=False)
+    "The test pairs to score after training (any table with chosen_story and rejected_story), or None."
+    if test: return load_test_pairs(test)[0]
+    if sample_ref: return load_test_pairs(sample_ref, verbose=False)[0]
     p = find_rehydrated(data_dir)
-    return load_rehydrated(p) if p else None
+    return load_test_pairs(p)[0] if p else None
 
 # %% ../nbs/06_bt.ipynb #17b5aac9
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
@@ -176,6 +176,25 @@ def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_st
 
 def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
+
+# %% ../nbs/06_bt.ipynb #d8f7b675
+def check_bt_args(base_model:str, train:str, test:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
+                  gradient_accumulation_steps:int, max_length:int, learning_rate:float, keep_checkpoints:int, max_steps:int,
+                  report_to:str, freeze_layers:int, val_frac:float, precision:str='auto', resume_from_checkpoint:str='', **_):
+    "Check every argument of `train_bt` cheaply (model config, table headers, ranges) and report all problems at once."
+    with Checks() as c:
+        c.call('base_model', load_config, base_model)
+        check_table(c, 'train', train, SCHEMAS['train'].required, SCHEMAS['train'].name)
+        check_table(c, 'test', test, SCHEMAS['pairs'].required, 'a test set of pairs')
+        if output_dir: c.out_dir('output_dir', output_dir)
+        c.number('epochs', epochs, 0); c.number('learning_rate', learning_rate, 0); c.number('val_frac', val_frac, 1e-9, 1 - 1e-9)
+        for k, v, lo in (('batch_size', batch_size, 1), ('target_batch_size', target_batch_size, 1), ('keep_checkpoints', keep_checkpoints, 1),
+                         ('gradient_accumulation_steps', gradient_accumulation_steps, 0), ('freeze_layers', freeze_layers, 0), ('max_steps', max_steps, -1)):
+            c.number(k, v, lo, integer=True)
+        c.that(max_steps != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
+        if c.number('max_length', max_length, 2, integer=True): c.that(max_length >= 16, 'max_length', f'{max_length} tokens leave no room for a story; use at least 16')
+        c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
+        if resume_from_checkpoint not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, resume_from_checkpoint, None)
 
 # %% ../nbs/06_bt.ipynb #fa2b6430
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
@@ -203,8 +222,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
-    load_config(base_model)  # fail fast on a bad model name
-    if report_to not in ('', 'none', 'wandb', 'tensorboard'): raise LitbenchError(f'--report_to must be none, wandb or tensorboard, got {report_to!r}')
+    check_bt_args(**config)  # every argument, before any data or model loads
     sample_ref = None
     if not train:
         tmp = Path(tempfile.mkdtemp(prefix='litbench_bt_'))
@@ -261,7 +279,7 @@ def _final_scores(out:Path, val_df, test_df, batch_size:int=16, precision:str='a
     rm, m = RewardModel.from_pretrained(out, precision=precision), {}
     for name, d in (('val', val_df), ('test', test_df)):
         if d is None or not len(d): continue
-        c, r = rm.score_pairs(d['chosen_story'].tolist(), d['rejected_story'].tolist(), d['prompt'].tolist(), batch_size, progress=True)
+        c, r = rm.score_pairs(d['chosen_story'].tolist(), d['rejected_story'].tolist(), d['prompt'].tolist() if 'prompt' in d else None, batch_size, progress=True)
         m[f'{name}_accuracy'] = pair_accuracy(c, r)
         m[f'{name}_margin'] = float(np.mean(c - r))
         m[f'truncated_{name}'] = rm.n_truncated; rm.n_truncated = 0

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'PRECISIONS', 'MIN_BF16_SPEEDUP', 'PROGRESS_ENV', 'SECRET_KEY', 'PACKAGES',
-           'LitbenchError', 'cli_errors', 'cache_dir', 'timestamp', 'make_run_dir', 'atomic_write', 'write_json',
-           'read_json', 'get_preset', 'BatchPlan', 'plan_batches', 'world_size', 'resolve_checkpoint',
+           'LitbenchError', 'cli_errors', 'Checks', 'cache_dir', 'timestamp', 'make_run_dir', 'atomic_write',
+           'write_json', 'read_json', 'get_preset', 'BatchPlan', 'plan_batches', 'world_size', 'resolve_checkpoint',
            'cpu_bf16_native', 'bf16_speedup', 'Precision', 'choose_precision', 'fmt_secs', 'Progress', 'is_secret_name',
            'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed', 'run_metadata', 'save_run_metadata']
 
@@ -30,6 +30,56 @@ def cli_errors(f):
         except LitbenchError as e: print(f'error: {e}', file=sys.stderr); sys.exit(1)
         except KeyboardInterrupt: print('interrupted', file=sys.stderr); sys.exit(130)
     return _f
+
+# %% ../nbs/00_core.ipynb #f5c04df5
+class Checks:
+    "Collect every problem with a command's arguments; leaving the `with` block raises them as one `LitbenchError`."
+    def __init__(self): self.problems = []
+    def add(self, arg:str, msg:str) -> bool:
+        "Record that argument `arg` has problem `msg`; returns False."
+        self.problems.append(f'--{arg}: {msg}'); return False
+    def that(self, ok, arg:str, msg:str) -> bool:
+        "Record `msg` against `arg` unless `ok`."
+        return True if ok else self.add(arg, msg)
+    def call(self, arg:str, f, *args, **kwargs):
+        "Run check `f`; a `LitbenchError` it raises becomes a problem with `arg` (and None is returned)."
+        try: return f(*args, **kwargs)
+        except LitbenchError as e: self.add(arg, str(e)); return None
+    def __enter__(self): return self
+    def __exit__(self, typ, *_):
+        if typ is None: self.raise_any()
+    def raise_any(self):
+        "Raise one `LitbenchError` listing every problem, if there are any."
+        if len(self.problems) == 1: raise LitbenchError(self.problems[0])
+        if self.problems: raise LitbenchError(f'{len(self.problems)} problems with the arguments:\n  ' + '\n  '.join(self.problems))
+
+# %% ../nbs/00_core.ipynb #2c803cf8
+def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+@patch
+def choice(self:Checks, arg:str, value, choices) -> bool:
+    "`value` must be one of `choices`."
+    return self.that(value in choices, arg, f'must be one of {", ".join(map(str, choices))}; got {value!r}')
+
+@patch
+def number(self:Checks, arg:str, value, lo=None, hi=None, # inclusive bounds (None: open)
+           integer:bool=False) -> bool:
+    "`value` must be a number (an integer if asked) within `[lo, hi]`."
+    if not _num(value) or (integer and value != int(value)):
+        return self.add(arg, f'must be {"an integer" if integer else "a number"}; got {value!r}')
+    if lo is not None and value < lo: return self.add(arg, f'must be at least {lo}; got {value}')
+    if hi is not None and value > hi: return self.add(arg, f'must be at most {hi}; got {value}')
+    return True
+
+@patch
+def out_dir(self:Checks, arg:str, path) -> bool:
+    "`path` must be a directory or creatable as one (no existing file in the way); nothing is created."
+    p = Path(path)
+    for q in (p, *p.parents):
+        if q.exists():
+            if not q.is_dir(): return self.add(arg, f'{q} is a file, not a directory')
+            return self.that(os.access(q, os.W_OK), arg, f'{q} is not writable')
+    return True
 
 # %% ../nbs/00_core.ipynb #7a5cc6df
 DATA_DIR = Path('data')  # the seed's data directory, relative to where commands run

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['STEPS', 'FLAGS', 'OUTPUTS', 'nbs_dir', 'parse_steps', 'step_paths', 'parse_overrides', 'declared_params',
            'notebook_params', 'step_parameters', 'stage_cells', 'relay_progress', 'run_step', 'last_output',
-           'run_pipeline', 'write_summary', 'main']
+           'check_pipeline_args', 'run_pipeline', 'write_summary', 'main']
 
 # %% ../nbs/09_pipeline.ipynb #3baf99d0
 import contextlib, json, os, re, sys, threading, time
@@ -192,6 +192,20 @@ def _check_run_dir(run:Path):
     if nbs_dir() == run.resolve() or nbs_dir() in run.resolve().parents:
         raise LitbenchError(f'run directory {run} is inside {nbs_dir()}; put runs elsewhere (default: runs/)')
 
+# %% ../nbs/09_pipeline.ipynb #59782265
+def check_pipeline_args(preset:str, steps, out, overrides:list|None, force):
+    "Check every argument of `run_pipeline` (preset, steps, overrides against the notebooks' parameters, run directory) and report all problems at once."
+    with Checks() as c:
+        c.call('preset', get_preset, preset); todo = c.call('steps', parse_steps, steps)
+        if force: c.call('force', parse_steps, force)
+        ov = c.call('p', parse_overrides, overrides) or {}
+        declared = {s: notebook_params(nbs_dir()/f'{nb}.ipynb') for s, nb in STEPS.items() if (nbs_dir()/f'{nb}.ipynb').is_file()}
+        for (s, n) in ov:
+            known = set(declared.get(s, {})) if s else set().union(*declared.values())
+            c.that(n in known, 'p', f"override {f'{s}.' if s else ''}{n}: no {'step' if s is None else s + ' notebook'} has a parameter {n!r}")
+            if n == 'precision': c.choice('precision', ov[(s, n)], PRECISIONS)
+        if out: c.call('out', _check_run_dir, Path(out).resolve()); c.out_dir('out', out)
+
 # %% ../nbs/09_pipeline.ipynb #ec0937ec
 def run_pipeline(preset:str='sample', # preset name: sample, tiny or paper
                  steps:str|list|None=None, # steps to run, in chain order (default: all)
@@ -202,6 +216,7 @@ def run_pipeline(preset:str='sample', # preset name: sample, tiny or paper
                  examples:bool=False, # also run each notebook's examples (its tests)
                 ) -> dict:
     "Run `steps` of the chain for `preset` into one run directory; return the summary."
+    check_pipeline_args(preset, steps, out, overrides, force)  # before any notebook runs
     cfg, todo, ov = get_preset(preset), parse_steps(steps), parse_overrides(overrides)
     forced = set(parse_steps(force)) if force else set()
     run = Path(out).resolve() if out else make_run_dir('', RUNS_DIR).resolve()  # kernels run inside it: no relative paths

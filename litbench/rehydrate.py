@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PAIR_COLS', 'STATE_NAME', 'REPORT_NAME', 'SOURCES', 'NO_CREDS', 'OUT_COLS', 'read_pairs', 'StateStore',
            'RedditSource', 'recorded_source', 'make_source', 'fetch_missing', 'comment_status', 'side', 'build_table',
-           'completeness', 'show_report', 'rehydrate', 'main']
+           'completeness', 'show_report', 'check_rehydrate_args', 'rehydrate', 'main']
 
 # %% ../nbs/04_rehydrate.ipynb #6ad0254f
 import json, math, queue, signal, sqlite3, threading, time
@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm import tqdm
 from .core import *
-from .data import TEST_HUB, REHYDRATED_NAME, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, make_sample, sample_test
+from .data import TEST_HUB, REHYDRATED_NAME, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, make_sample, sample_test, read_table, check_table
 from .reddit import *
 from .archives import *
 
@@ -26,9 +26,10 @@ def read_pairs(src:str|Path=TEST_HUB, # hub id or local csv/parquet/jsonl with c
               ) -> pd.DataFrame:
     "The test set's ID pairs, normalised; `LitbenchError` naming the rows of malformed IDs."
     p = Path(str(src))
-    df = pd.read_csv(p, dtype=str, keep_default_na=False) if p.suffix == '.csv' and p.is_file() else load_test_ids(src)
+    df = read_table(p, dtype=str) if p.suffix.lower() == '.csv' else load_test_ids(src)  # IDs stay text: 0012345 keeps its zeros
     missing = [c for c in PAIR_COLS if c not in df.columns]
     if missing: raise DataError(f'{src}: missing column(s) {missing}; found {list(df.columns)}')
+    if not len(df): raise DataError(f'{src}: no ID pairs (a header and no rows)')
     norm = {c: [normalize_id(x) for x in df[c]] for c in PAIR_COLS}
     bad = [f'{i+1} ({c} {df[c].iloc[i]!r})' for i in range(len(df)) for c in PAIR_COLS if norm[c][i] is None]
     if bad: raise DataError(f"{src}: malformed comment ID(s) in row(s) {', '.join(bad[:8])}{' …' if len(bad) > 8 else ''} "
@@ -209,6 +210,18 @@ def show_report(rep:dict):
                                                f"{s['bytes']/1e6:,.2f} MB read, {s['raw_bytes']/1e6:,.2f} MB decompressed")
     print(f"wrote {rep['output']}")
 
+# %% ../nbs/04_rehydrate.ipynb #66f2ad88
+def check_rehydrate_args(ids:str|Path, output_dir:str|Path, max_workers:int, emulator_snapshot:str='', source:str='', dumps=None):
+    "Check every argument of the rehydration cheaply (the ID table's header, the output directory, ranges) and report all problems at once."
+    with Checks() as c:
+        check_table(c, 'ids', ids, PAIR_COLS, 'LitBench-Test')
+        c.out_dir('output_dir', output_dir)
+        c.number('max_workers', max_workers, 1, 64, integer=True)
+        if emulator_snapshot: c.that(Path(emulator_snapshot).is_file(), 'emulator_snapshot', f'{emulator_snapshot}: no such file')
+        if source: c.choice('source', source, SOURCES)
+        for d in ([x for x in dumps.split(',') if x] if isinstance(dumps, str) else [dumps] if isinstance(dumps, Path) else dumps or []):
+            c.that(Path(d).exists(), 'dumps', f'{d}: no such file or directory')
+
 # %% ../nbs/04_rehydrate.ipynb #0eab1d35
 def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, rejected_comment_id
               output_dir:str|Path=DATA_DIR, # where the CSV, the report and the state store go
@@ -223,6 +236,7 @@ def rehydrate(ids:str|Path=TEST_HUB, # hub id or local csv/parquet of chosen_com
               arctic_interval:float=1.0, # seconds between Arctic Shift requests
              ) -> dict:
     "Rehydrate the test set into `<output_dir>/rehydrated_test_data.csv`; return the completeness report."
+    check_rehydrate_args(ids, output_dir, max_workers, source=source, dumps=dumps)
     t0, out = time.monotonic(), Path(output_dir)
     pairs = read_pairs(ids)
     retry, counts = retry or Retry(), dict(api=0, token=0)
@@ -273,6 +287,7 @@ def main(ids:str=TEST_HUB, # hub id or local csv/parquet of chosen_comment_id, r
          dumps:Param('Reddit dump files (.zst, .jsonl, .ndjson) or directories of them, for --source dump', str, nargs='*')=None,
         ):
     "Rehydrate the LitBench test set from Reddit or its archives (resumable; run again after an interruption)."
+    check_rehydrate_args(ids, output_dir, max_workers, emulator_snapshot, source, dumps)
     kw = dict(source=source, arctic_url=arctic_url, dumps=dumps or None)
     if not emulator_snapshot: rehydrate(ids, output_dir, max_workers, site or None, **kw); return
     with RedditEmulator(emulator_snapshot, latency=0.01) as emu:
