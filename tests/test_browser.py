@@ -90,6 +90,7 @@ def browser(lab):
           f"chromedriver {drv.capabilities['chrome']['chromedriverVersion'].split()[0]}")
     yield drv
     drv.quit()
+    shutil.rmtree(tmp/'chromium-profile', ignore_errors=True)  # 20 MB; the screenshots and logs stay
 
 ACCEPT = '.jp-Dialog .jp-Dialog-button.jp-mod-accept'
 SCROLL_JS = """
