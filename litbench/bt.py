@@ -145,6 +145,7 @@ from trl import RewardConfig, RewardTrainer
 class BTTrainer(RewardTrainer):
     "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens."
     padded_tokens = 0
+    def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)  # own signature: TRL's names peft types the docs cannot resolve
     def _set_signature_columns_if_needed(self):
         if self._signature_columns is None: self._signature_columns = ['chosen_ids', 'rejected_ids', 'margin', 'length']
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
