@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
-           'parse_verdict', 'flip', 'combine', 'GenRM', 'cpu_bf16_pays', 'small_vocab_model', 'verdict_metrics']
+           'parse_verdict', 'flip', 'combine', 'GenRM', 'small_vocab_model', 'verdict_metrics']
 
 # %% ../nbs/06a_judge.ipynb #d174bab4
-import math, re, time
+import contextlib, math, re, time
 from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 from .core import *
-from .models import load_base_model, resolve_model
+from .models import load_base_model, load_config, resolve_model
 
 # %% ../nbs/06a_judge.ipynb #2b4cd186
 STYLES = {
@@ -144,9 +144,11 @@ DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
 class GenRM:
     "A generative judge: `judge(story_a, story_b)` returns one verdict row per pair."
-    def __init__(self, model, tok, style:str='llama', use_cot:bool=False, max_length:int=2048, include_prompt:bool=False):
+    def __init__(self, model, tok, style:str='llama', use_cot:bool=False, max_length:int=2048, include_prompt:bool=False,
+                 precision:Precision|None=None):
         if style not in STYLES: raise LitbenchError(f'style must be one of {sorted(STYLES)}, got {style!r}')
         self.model, self.tok, self.style, self.use_cot = model, tok, style, bool(use_cot)
+        self.precision = precision or Precision('fp32', model.device.type, 'given')
         self.max_length, self.include_prompt = int(max_length), include_prompt
         self.tok.padding_side = 'left'
         self.stats = {}
@@ -155,34 +157,26 @@ class GenRM:
     def from_pretrained(cls, path_or_name:str, # trained GenRM dir, or any model `resolve_model` takes (zero-shot)
                         device:str|None=None, # 'cuda', 'cpu'; None picks cuda when available
                         style:str|None=None, use_cot:bool|None=None, max_length:int|None=None, # override the saved settings
+                        precision:str='auto', # auto, fp32, bf16 or fp16 (`choose_precision`)
                        ):
         "Load a judge; settings default to the model's `genrm.json`, else llama style, direct, 2048 tokens."
         import torch
         path = Path(resolve_model(path_or_name))
         cfg = read_json(path/GENRM_CONFIG) if (path/GENRM_CONFIG).is_file() else {}
-        model, tok = load_base_model(path_or_name, 'causal', padding_side='left')
         device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+        prec = choose_precision(precision, load_config(path_or_name), device)
+        model, tok = load_base_model(path_or_name, 'causal', padding_side='left', dtype=prec.inference_dtype())
         model.to(device).eval()
         pick = lambda v, k, d: v if v is not None else cfg.get(k, d)
         return cls(model, tok, pick(style, 'style', 'llama'), pick(use_cot, 'use_cot', False),
-                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False))
+                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False), prec)
 
     def settings(self) -> dict:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
 # %% ../nbs/06a_judge.ipynb #b249b1a1
-def cpu_bf16_pays(model) -> bool:
-    "bf16 autocast speeds up CPU matmuls of real models (about 2x for SmolLM2) but slows toy ones (hidden size < 256)."
-    return (getattr(model.config.get_text_config(), 'hidden_size', 0) or 0) >= 256
-
-def _autocast(model):
-    "bf16 autocast for a float32 model on CPU when it pays, else a no-op context."
-    import torch
-    on = model.device.type == 'cpu' and next(model.parameters()).dtype == torch.float32 and cpu_bf16_pays(model)
-    return torch.autocast('cpu', dtype=torch.bfloat16, enabled=on)
-
-def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) -> list:
+def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, precision:Precision|None=None) -> list:
     "Greedy continuations (token lists) for `id_lists`, batched by sorted length, returned in input order."
     import torch
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
@@ -195,7 +189,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) 
         mask = torch.zeros_like(ids)
         for r, i in enumerate(idx):
             n = len(id_lists[i]); ids[r, width-n:] = torch.tensor(id_lists[i]); mask[r, width-n:] = 1
-        with torch.inference_mode(), _autocast(model):
+        with torch.inference_mode(), (precision.autocast() if precision else contextlib.nullcontext()):
             gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
                                  do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
@@ -216,7 +210,7 @@ def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writi
 @patch
 def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16) -> list:
     "Decoded greedy answers to prompt token lists, cut at the first end-of-sequence token."
-    outs = _gen_batches(self.model, self.tok, id_lists, batch_size, max_new_tokens)
+    outs = _gen_batches(self.model, self.tok, id_lists, batch_size, max_new_tokens, self.precision)
     eos = self.model.generation_config.eos_token_id
     eos = set(eos if isinstance(eos, (list, tuple)) else [eos]) | {self.tok.eos_token_id, self.tok.pad_token_id}
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
