@@ -15,6 +15,7 @@ import pandas as pd
 from .core import *
 from .data import *
 from .models import *
+from .packing import PackingMixin, enable_packing, packing_attn, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -140,8 +141,8 @@ def load_pairs(src:str, # hub id or local file of training pairs
 # %% ../nbs/06_bt.ipynb #03fa2df0
 from trl import RewardConfig, RewardTrainer
 
-class BTTrainer(RewardTrainer):
-    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens."
+class BTTrainer(PackingMixin, RewardTrainer):
+    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens; packed micro-batches once `enable_packing` ran."
     padded_tokens = 0
     def _set_signature_columns_if_needed(self):
         if self._signature_columns is None: self._signature_columns = ['chosen_ids', 'rejected_ids', 'margin', 'length']
@@ -198,6 +199,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              gradient_checkpointing:bool=False, # recompute activations in the backward pass
              val_frac:float=0.05, # share of prompts held out for validation
              precision:str='auto', # auto (by the hardware), fp32, bf16 or fp16
+             packing:bool=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+             max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
@@ -220,7 +223,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     plan = (BatchPlan(batch_size, n, gradient_accumulation_steps, batch_size*n*gradient_accumulation_steps, target_batch_size)
             if gradient_accumulation_steps > 0 else plan_batches(target_batch_size, batch_size, n))
     import torch
-    model, tok = load_base_model(base_model, 'reward', dtype=torch.float32)
+    model, tok = load_base_model(base_model, 'reward', dtype=torch.float32, **({'attn_implementation': packing_attn()} if packing else {}))
     trainable = freeze_lower(model, freeze_layers)
     prec = choose_precision(precision, model); print(prec)
     tr_df, val_df = split_train_val(df, val_frac, seed) if len(df) >= 20 else (df, df.iloc[:0])
@@ -229,7 +232,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing,
                      val_ds is not None, prec)
     trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok)
-    t0 = time.time()
+    pk = enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
+    reset_peak_memory(); t0 = time.time()
     res = trainer.train(resume_from_checkpoint=resume)
     train_time = time.time() - t0
     metrics = dict(base_model=base_model, train=str(train), test=str(test or sample_ref or find_rehydrated(data_dir) or ''),
@@ -239,7 +243,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                    truncated=dict(train=cut_tr, val=cut_val), train_time_s=round(train_time, 2), precision=prec.record(),
                    train_tokens=int(trainer._total_train_tokens), padded_tokens=int(trainer.padded_tokens))
     metrics['tokens_per_s'] = round(metrics['train_tokens'] / max(train_time, 1e-9), 1)
-    metrics['pairs_per_s'] = round(res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics['pairs_per_s'] = round(trainer.state.global_step*plan.effective/max(train_time, 1e-9) if pk else res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics.update(packing=pk.summary(trainer.pack_costs) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     metrics['padding_overhead'] = round(metrics['padded_tokens'] / max(1, metrics['train_tokens']), 3)
     metrics['eval_history'] = [h for h in trainer.state.log_history if 'eval_loss' in h]
     trainer.accelerator.wait_for_everyone()
@@ -293,6 +298,8 @@ def main(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, loc
          gradient_checkpointing:store_true=False, # recompute activations in the backward pass
          val_frac:float=0.05, # share of prompts held out for validation
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+         packing:store_true=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+         max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
         ):
     "Train a Bradley-Terry reward model on LitBench pairs (the seed's train_BTRM flags work unchanged)."
     m = train_bt(**{k: v for k, v in locals().items()})

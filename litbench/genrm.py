@@ -14,6 +14,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
 from .models import load_base_model, load_config, resolve_model, freeze_lower
 from .judge import *
+from .packing import PackingMixin, enable_packing, packing_attn, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/07_genrm.ipynb #a9f49656
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
@@ -67,12 +68,13 @@ def _sample_data(seed:int, n:int) -> tuple:
     tmp = Path(tempfile.mkdtemp(prefix='litbench_genrm_'))
     return str(make_sample(tmp/'data', n_train=8, n_test=4, n_rationales=n, seed=seed)['rationales']), tmp/'genrm'
 
-def _load_model(model_name:str, use_flash_attention:bool):
+def _load_model(model_name:str, use_flash_attention:bool, packing:bool=False):
     "The causal LM to train, in float32 (master weights; autocast comes from the precision policy), flash attention when asked and possible."
     kw = {}
     if use_flash_attention:
         if _cuda(): kw['attn_implementation'] = 'flash_attention_2'
         else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
+    if packing and not kw: kw['attn_implementation'] = packing_attn()
     import torch
     return load_base_model(model_name, 'causal', dtype=torch.float32, padding_side='right', **kw)
 
@@ -101,6 +103,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
                 n_rationales:int=48, # synthetic rows when dataset_name is ''
                 precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+                packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
+                max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
                ) -> dict:
     "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -118,7 +122,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     n = world_size()
     plan = (BatchPlan(batch_size, n, grad_accum, batch_size*n*grad_accum, target_batch_size) if grad_accum > 0
             else plan_batches(target_batch_size, batch_size, n))
-    model, tok = _load_model(model_name, use_flash_attention)
+    model, tok = _load_model(model_name, use_flash_attention, packing)
     trainable = freeze_lower(model, freeze_layers)
     tr_df, val_df = split_train_val(df, 0.05, seed) if len(df) >= 20 else (df, df.iloc[:0])
     from datasets import Dataset
@@ -126,11 +130,12 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
     val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
     prec = choose_precision(precision, model); print(prec)
-    trainer = SFTTrainer(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
+    trainer = (type('PackedSFTTrainer', (PackingMixin, SFTTrainer), {}) if packing else SFTTrainer)(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
                                                          gradient_checkpointing),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
                          processing_class=tok)
-    t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
+    pk = enable_packing(trainer, 'sft', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
+    reset_peak_memory(); t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
     val_loss = trainer.evaluate()['eval_loss'] if val_rows else None
     settings = dict(style=style, use_cot=use_cot, max_length=max_length, include_prompt=include_prompt)
     tokens = int(trainer._total_train_tokens)
@@ -138,7 +143,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                    batch_plan=vars(plan), trainable_params=trainable, freeze_layers=freeze_layers, precision=prec.record(),
                    global_step=trainer.state.global_step, train_loss=res.training_loss, val_loss=val_loss,
                    rows=dict(train=len(tr_df), val=len(val_df)), truncated=dict(train=cut_tr, val=cut_val),
-                   train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1))
+                   train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1),
+                   packing=pk.summary(trainer.pack_costs) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     trainer.accelerator.wait_for_everyone()
     if trainer.is_world_process_zero():
         trainer.save_model(str(out)); tok.save_pretrained(out)
@@ -194,6 +200,8 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
          gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
          eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+         packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
+         max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
         ):
     "Train a generative reward model (LitBench GenRM) with completion-only SFT; prints the held-out summary."
     m = train_genrm(**{k: v for k, v in locals().items()})

@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', 'packed_mask', 'attn_impl', 'packing_attn',
-           'bt_collate', 'packed_rewards', 'sft_collate', 'packed_sft_loss_sum', 'Packing', 'PackingMixin',
-           'item_costs', 'enable_packing']
+           'bt_collate', 'packed_rewards', 'loss_tokens', 'sft_collate', 'packed_sft_loss_sum', 'Packing',
+           'PackingMixin', 'item_costs', 'enable_packing', 'reset_peak_memory', 'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #7cc9f25e
+# %% ../nbs/02a_packing.ipynb #8d7c8ae9
 import math, random
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #b4ad4657
+# %% ../nbs/02a_packing.ipynb #1017c8ed
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -25,7 +25,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #2b671ce0
+# %% ../nbs/02a_packing.ipynb #52466087
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -36,7 +36,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #b63b17dd
+# %% ../nbs/02a_packing.ipynb #93cec6a3
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -55,7 +55,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #bc671dc6
+# %% ../nbs/02a_packing.ipynb #ddf9fc5d
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -94,7 +94,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #35e849ce
+# %% ../nbs/02a_packing.ipynb #81f7f78a
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -111,7 +111,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #d6138e49
+# %% ../nbs/02a_packing.ipynb #3d043d27
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -131,7 +131,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #5096e470
+# %% ../nbs/02a_packing.ipynb #f7d9a04d
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -145,7 +145,7 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #7dca464c
+# %% ../nbs/02a_packing.ipynb #c5d85901
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -154,7 +154,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #4c730044
+# %% ../nbs/02a_packing.ipynb #c94d0fc4
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -174,22 +174,28 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #77c95b95
-def sft_collate(rows:list, # TRL-tokenized rows: input_ids, completion_mask
+# %% ../nbs/02a_packing.ipynb #34398b56
+def loss_tokens(row:dict) -> list:
+    "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
+    if row.get('labels') is not None: return [l != -100 for l in row['labels']]
+    return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
+
+# %% ../nbs/02a_packing.ipynb #95bbc8e5
+def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
     import torch
     r = pack_rows([x['input_ids'] for x in rows], pad_id, pad_to)
     src, tgt, o = [], [], 0
     for x in rows:
-        cm = x.get('completion_mask') or [1]*len(x['input_ids'])
+        m = loss_tokens(x)
         for t in range(1, len(x['input_ids'])):
-            if cm[t]: src.append(o + t - 1); tgt.append(x['input_ids'][t])
+            if m[t]: src.append(o + t - 1); tgt.append(x['input_ids'][t])
         o += len(x['input_ids'])
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #5cb616de
+# %% ../nbs/02a_packing.ipynb #0c2b704d
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -199,7 +205,7 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #cccb7be5
+# %% ../nbs/02a_packing.ipynb #e02dac63
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
@@ -225,7 +231,7 @@ class _Order:
         self.bins.epoch = self.epoch; self.epoch += 1
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #3d22d987
+# %% ../nbs/02a_packing.ipynb #b21d926d
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -245,7 +251,9 @@ class PackingMixin:
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if 'packed' not in inputs: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         pk, scale = self.packing, self.packing.plan.grad_accum * self.packing.plan.n_ranks / float(inputs['norm'])
-        self.real_tokens += int((inputs['doc_ids'] >= 0).sum()); self.row_tokens += inputs['input_ids'].numel()
+        real = (inputs['doc_ids'] >= 0).sum()
+        self.real_tokens += int(real); self.row_tokens += inputs['input_ids'].numel()
+        if hasattr(self, '_total_train_tokens'): self._total_train_tokens += int(self.accelerator.gather_for_metrics(real.reshape(1)).sum())
         if pk.kind == 'bt':
             c, r = packed_rewards(model, inputs)
             d = c - r - inputs['margin'] if 'margin' in inputs else c - r
@@ -254,13 +262,13 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #e40cbdae
+# %% ../nbs/02a_packing.ipynb #bef41c06
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
-    ids = ds['input_ids']
-    cms = ds['completion_mask'] if 'completion_mask' in ds.column_names else [[1]*len(x) for x in ids]
-    return [len(x) for x in ids], [sum(cm[1:]) for cm in cms]
+    cols = [c for c in ('input_ids', 'labels', 'completion_mask') if c in ds.column_names]
+    rows = [dict(zip(cols, v)) for v in zip(*(ds[c] for c in cols))]
+    return [len(r['input_ids']) for r in rows], [sum(loss_tokens(r)[1:]) for r in rows]
 
 def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
                    kind:str, # 'bt' (pairs) or 'sft' (completion-only LM)
@@ -278,3 +286,14 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     trainer._train_batch_size = max(1, effective // (n * plan.grad_accum))  # reporting only: micro-batches vary
     trainer.pack_costs = costs
     return plan
+
+# %% ../nbs/02a_packing.ipynb #40ff05f8
+def reset_peak_memory():
+    "Start a new GPU memory peak (no-op without CUDA)."
+    import torch
+    if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
+
+def gpu_peak_memory() -> float|None:
+    "GiB this process's GPU allocated at most since the last reset; None without CUDA."
+    import torch
+    return round(torch.cuda.max_memory_allocated() / 2**30, 2) if torch.cuda.is_available() else None
