@@ -10,7 +10,7 @@ same run, and peak memory. Medians over the timed steps. Usage:
     python bench/gpu_bench.py --shape llama-1b                      # on a CUDA machine, offline
     python bench/gpu_bench.py --device cpu --shape tiny --steps 2   # a CPU dry run of every code path
 """
-import argparse, json, math, statistics, sys, time
+import argparse, json, math, statistics, sys, time, traceback
 from contextlib import nullcontext
 import numpy as np
 import torch
@@ -181,18 +181,22 @@ def main():
     if device.type == 'cuda' and not torch.cuda.is_available(): sys.exit('no CUDA device: pass --device cpu')
     if args.shape == 'tiny': args.max_length, args.sft_max_length = min(args.max_length, 256), min(args.sft_max_length, 512)
     if args.shape == 'tiny': args.max_tokens = min(args.max_tokens, 2048)
-    args.pad_to = 128 if device.type == 'cuda' else 1
+    # FlexAttention kernels compile per row shape: every packed row is padded to the whole budget (one shape, one compilation)
+    args.pad_to = (128 if args.no_flex else args.max_tokens) if device.type == 'cuda' else 1
     measured = matmul_tflops(device, 8192 if device.type == 'cuda' else 1024)
     nominal = nominal_peak(device)
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu'
-    print(f'device {name}  torch {torch.__version__}  measured matmul {measured:.1f} TFLOP/s  nominal peak '
+    print(f'device {name}  torch {torch.__version__}  measured matmul {measured:.3g} TFLOP/s  nominal peak '
           f'{nominal/1e12 if nominal else float("nan"):.0f} TFLOP/s  shape {args.shape}', flush=True)
     res = []
     for task in args.tasks.split(','):
         for mode in args.modes.split(','):
             try: r = run_mode(task, mode, args, device, nominal, measured)
-            except torch.OutOfMemoryError as e:
-                r = dict(task=task, mode=mode, error='out of memory'); torch.cuda.empty_cache()
+            except torch.OutOfMemoryError: r = dict(task=task, mode=mode, error='out of memory')
+            except Exception as e: r = dict(task=task, mode=mode, error=f'{type(e).__name__}: {str(e)[:300]}')
+            if 'error' in r:
+                import gc; gc.collect()
+                if device.type == 'cuda': torch.cuda.empty_cache()
             res.append(r)
             if 'error' in r: print(f'{task:4} {mode:9} {r["error"]}', flush=True); continue
             base = next((x for x in res if x['task'] == task and x['mode'] == 'original' and 'error' not in x), None)

@@ -7,12 +7,12 @@ __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', '
            'bt_collate', 'packed_rewards', 'loss_tokens', 'sft_collate', 'packed_sft_loss_sum', 'Packing',
            'PackingMixin', 'item_costs', 'enable_packing', 'reset_peak_memory', 'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #8d7c8ae9
+# %% ../nbs/02a_packing.ipynb #50292359
 import math, random
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #1017c8ed
+# %% ../nbs/02a_packing.ipynb #e12ba3a4
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -25,7 +25,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #52466087
+# %% ../nbs/02a_packing.ipynb #9006b58e
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -36,7 +36,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #93cec6a3
+# %% ../nbs/02a_packing.ipynb #5d6cfab0
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -55,7 +55,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #ddf9fc5d
+# %% ../nbs/02a_packing.ipynb #2d89b505
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -94,7 +94,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #81f7f78a
+# %% ../nbs/02a_packing.ipynb #16497b93
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -111,7 +111,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #3d043d27
+# %% ../nbs/02a_packing.ipynb #fdc8367b
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -131,7 +131,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #f7d9a04d
+# %% ../nbs/02a_packing.ipynb #43a0ad78
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -145,7 +145,7 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #c5d85901
+# %% ../nbs/02a_packing.ipynb #82e59d74
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -154,7 +154,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #c94d0fc4
+# %% ../nbs/02a_packing.ipynb #ee5d568a
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -174,13 +174,13 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #34398b56
+# %% ../nbs/02a_packing.ipynb #27cb89e1
 def loss_tokens(row:dict) -> list:
     "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
     if row.get('labels') is not None: return [l != -100 for l in row['labels']]
     return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
 
-# %% ../nbs/02a_packing.ipynb #95bbc8e5
+# %% ../nbs/02a_packing.ipynb #779b4edd
 def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
@@ -195,7 +195,7 @@ def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or comple
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #0c2b704d
+# %% ../nbs/02a_packing.ipynb #e32b70a5
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -205,14 +205,14 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #e02dac63
+# %% ../nbs/02a_packing.ipynb #2269fd7e
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
     plan: PackPlan
     kind: str  # 'bt' or 'sft'
     pad_id: int
-    pad_to: int = 1
+    pad_to: int = 1  # row length multiple; the whole budget under FlexAttention (one shape, one compilation)
 
 class _Bins:
     "A dataset whose items are the plan's micro-batches (lists of rows)."
@@ -231,7 +231,7 @@ class _Order:
         self.bins.epoch = self.epoch; self.epoch += 1
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #b21d926d
+# %% ../nbs/02a_packing.ipynb #22e632ab
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -262,7 +262,7 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #bef41c06
+# %% ../nbs/02a_packing.ipynb #e303bfaa
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
@@ -281,13 +281,14 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     n = trainer.accelerator.num_processes
     plan = plan_packing(costs, effective, max_tokens, n, math.ceil(epochs), seed, units)
     pad = trainer.processing_class.pad_token_id
-    trainer.packing = Packing(plan, kind, pad if pad is not None else 0, 128 if attn_impl(trainer.model) == 'flex_attention' else 1)
+    flex = attn_impl(trainer.model) == 'flex_attention'  # one row shape for the run: compiled FlexAttention kernels are shape-specialised
+    trainer.packing = Packing(plan, kind, pad if pad is not None else 0, max_tokens if flex else 1)
     trainer.args.gradient_accumulation_steps = plan.grad_accum
     trainer._train_batch_size = max(1, effective // (n * plan.grad_accum))  # reporting only: micro-batches vary
     trainer.pack_costs = costs
     return plan
 
-# %% ../nbs/02a_packing.ipynb #40ff05f8
+# %% ../nbs/02a_packing.ipynb #69133d46
 def reset_peak_memory():
     "Start a new GPU memory peak (no-op without CUDA)."
     import torch
