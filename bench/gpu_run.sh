@@ -5,7 +5,9 @@
 #   bash bench/gpu_run.sh            # writes everything under $OUT (default ./gpu_out)
 #
 # Needs .whl/gpu/ (trl, datasets, fastcore, dill, multiprocess, xxhash, psutil wheels; `pip download --no-deps`) and
-# .whl/cache/tiny-random/ (the offline tokenizer; a copy of ~/.cache/litbench/tiny-random) carried next to the repo.
+# .whl/cache/tiny-random/ (the offline tokenizer; a copy of ~/.cache/litbench/tiny-random): `bash bench/gpu_wheels.sh`
+# makes both (~21 MB, git-ignored); with the device `run` tool: command `bash bench/gpu_run.sh`, carry [".whl"].
+# DRY=1 bash bench/gpu_run.sh runs every part on a CPU at toy sizes (about 5 minutes on 2 cores).
 # Parts, each under its own `timeout` so one hung part cannot eat the budget (caps sum to ~7.5 minutes):
 #   0. install the wheels and litbench (no network, no deps)
 #   1. smoke: train_bt and train_genrm with --packing on tiny-random (FlexAttention path, Trainer, DDP-free), then (c)
