@@ -95,7 +95,10 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], 'metrics_*.json'))):
     keep = ('global_step', 'train_loss', 'pairs_per_s', 'tokens_per_s', 'train_tokens_per_s', 'train_time_s', 'peak_gpu_memory_gib', 'packing')
     r = {k: m.get(k) for k in keep if k in m}
     tps = m.get('tokens_per_s') or m.get('train_tokens_per_s')
-    if peak and n and tps and 'e2e' in f: r['mfu'] = round(6 * n * tps / peak, 3)
+    if peak and n and tps and 'e2e' in f:
+        r['mfu_whole_train'] = round(6 * n * tps / peak, 3)  # trainer.train() wall time: evaluation and checkpoints included
+        s = (m.get('packing') or {}).get('real_tokens_per_s_in_steps')
+        if s: r['mfu_optimizer_steps'] = round(6 * n * s / peak, 3)  # optimizer steps alone
     print(os.path.basename(f), json.dumps(r))
 EOF
 echo "done in $SECONDS s"

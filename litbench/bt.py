@@ -15,7 +15,7 @@ import pandas as pd
 from .core import *
 from .data import *
 from .models import *
-from .packing import PackingMixin, enable_packing, packing_attn, reset_peak_memory, gpu_peak_memory
+from .packing import PackingMixin, enable_packing, packing_attn, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -244,7 +244,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                    train_tokens=int(trainer._total_train_tokens), padded_tokens=int(trainer.padded_tokens))
     metrics['tokens_per_s'] = round(metrics['train_tokens'] / max(train_time, 1e-9), 1)
     metrics['pairs_per_s'] = round(trainer.state.global_step*plan.effective/max(train_time, 1e-9) if pk else res.metrics.get('train_samples_per_second', 0.0), 3)
-    metrics.update(packing=pk.summary(trainer.pack_costs) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
+    metrics.update(packing=packing_metrics(trainer) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     metrics['padding_overhead'] = round(metrics['padded_tokens'] / max(1, metrics['train_tokens']), 3)
     metrics['eval_history'] = [h for h in trainer.state.log_history if 'eval_loss' in h]
     trainer.accelerator.wait_for_everyone()

@@ -14,7 +14,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
 from .models import load_base_model, load_config, resolve_model, freeze_lower
 from .judge import *
-from .packing import PackingMixin, enable_packing, packing_attn, reset_peak_memory, gpu_peak_memory
+from .packing import PackingMixin, enable_packing, packing_attn, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/07_genrm.ipynb #a9f49656
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
@@ -144,7 +144,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                    global_step=trainer.state.global_step, train_loss=res.training_loss, val_loss=val_loss,
                    rows=dict(train=len(tr_df), val=len(val_df)), truncated=dict(train=cut_tr, val=cut_val),
                    train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1),
-                   packing=pk.summary(trainer.pack_costs) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
+                   packing=packing_metrics(trainer) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     trainer.accelerator.wait_for_everyone()
     if trainer.is_world_process_zero():
         trainer.save_model(str(out)); tok.save_pretrained(out)

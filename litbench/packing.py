@@ -5,14 +5,15 @@
 # %% auto #0
 __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', 'packed_mask', 'attn_impl', 'packing_attn',
            'bt_collate', 'packed_rewards', 'loss_tokens', 'sft_collate', 'packed_sft_loss_sum', 'Packing',
-           'PackingMixin', 'item_costs', 'enable_packing', 'reset_peak_memory', 'gpu_peak_memory']
+           'PackingMixin', 'item_costs', 'enable_packing', 'step_timer', 'packing_metrics', 'reset_peak_memory',
+           'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #50292359
+# %% ../nbs/02a_packing.ipynb #5f8b2943
 import math, random
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #e12ba3a4
+# %% ../nbs/02a_packing.ipynb #77797b2b
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -25,7 +26,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #9006b58e
+# %% ../nbs/02a_packing.ipynb #a68a454d
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -36,7 +37,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #5d6cfab0
+# %% ../nbs/02a_packing.ipynb #86378790
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -55,7 +56,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #2d89b505
+# %% ../nbs/02a_packing.ipynb #56b3c244
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -94,7 +95,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #16497b93
+# %% ../nbs/02a_packing.ipynb #590064e1
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -111,7 +112,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #fdc8367b
+# %% ../nbs/02a_packing.ipynb #a5aef3bb
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -131,7 +132,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #43a0ad78
+# %% ../nbs/02a_packing.ipynb #32548617
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -145,7 +146,7 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #82e59d74
+# %% ../nbs/02a_packing.ipynb #da11b80e
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -154,7 +155,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #ee5d568a
+# %% ../nbs/02a_packing.ipynb #a9dde03c
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -174,13 +175,13 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #27cb89e1
+# %% ../nbs/02a_packing.ipynb #c4714c22
 def loss_tokens(row:dict) -> list:
     "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
     if row.get('labels') is not None: return [l != -100 for l in row['labels']]
     return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
 
-# %% ../nbs/02a_packing.ipynb #779b4edd
+# %% ../nbs/02a_packing.ipynb #93d13d2a
 def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
@@ -195,7 +196,7 @@ def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or comple
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #e32b70a5
+# %% ../nbs/02a_packing.ipynb #f381e3b5
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -205,7 +206,7 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #2269fd7e
+# %% ../nbs/02a_packing.ipynb #d98f8a84
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
@@ -231,7 +232,7 @@ class _Order:
         self.bins.epoch = self.epoch; self.epoch += 1
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #22e632ab
+# %% ../nbs/02a_packing.ipynb #436f6432
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -262,7 +263,7 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #e303bfaa
+# %% ../nbs/02a_packing.ipynb #74270a1a
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
@@ -286,9 +287,33 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     trainer.args.gradient_accumulation_steps = plan.grad_accum
     trainer._train_batch_size = max(1, effective // (n * plan.grad_accum))  # reporting only: micro-batches vary
     trainer.pack_costs = costs
+    trainer.add_callback(step_timer())
     return plan
 
-# %% ../nbs/02a_packing.ipynb #69133d46
+# %% ../nbs/02a_packing.ipynb #3513f97d
+def step_timer():
+    "A TrainerCallback adding up the wall time of optimizer steps alone (no evaluation, no checkpoint saving)."
+    import time, torch
+    from transformers import TrainerCallback
+    def sync():
+        if torch.cuda.is_available(): torch.cuda.synchronize()
+    class StepTimer(TrainerCallback):
+        seconds, steps, _t = 0.0, 0, None
+        def on_step_begin(self, args, state, control, **kw): sync(); self._t = time.perf_counter()
+        def on_step_end(self, args, state, control, **kw):
+            sync(); self.seconds += time.perf_counter() - self._t; self.steps += 1
+    return StepTimer()
+
+def packing_metrics(trainer) -> dict:
+    "The plan's sizes, and items/s and real tokens/s over the optimizer steps alone (rank 0's view), for metrics.json."
+    plan, t = trainer.packing.plan, next((c for c in trainer.callback_handler.callbacks if type(c).__name__ == 'StepTimer'), None)
+    m = plan.summary(trainer.pack_costs)
+    if t and t.seconds:
+        m.update(step_time_s=round(t.seconds, 2), items_per_s_in_steps=round(t.steps*plan.effective/t.seconds, 3),
+                 real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1))
+    return m
+
+# %% ../nbs/02a_packing.ipynb #5bb90b52
 def reset_peak_memory():
     "Start a new GPU memory peak (no-op without CUDA)."
     import torch

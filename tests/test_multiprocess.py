@@ -42,6 +42,7 @@ def test_bt_two_processes(data):
     m = json.loads((out/'metrics.json').read_text())
     assert m['batch_plan']['n_devices'] == 2 and m['batch_plan']['effective'] == 8
     assert m['packing']['items_per_step'] == 8 and m['packing']['micro_batches_per_step'] >= 1
+    assert m['packing']['items_per_s_in_steps'] > 0 and m['packing']['max_tokens_in_micro_batch'] <= 160
     assert m['global_step'] == 2 and m['val_accuracy'] is not None and m['test_accuracy'] is not None
     assert json.loads((out/'run.json').read_text())['device']['device'] == 'cpu'
     assert (out/'model.safetensors').is_file() and not _only_outputs_in(cwd, out)
