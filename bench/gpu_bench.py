@@ -126,14 +126,16 @@ def items_for(task, args, vocab, seed):
 
 
 def run_mode(task, mode, args, device, nominal, measured):
+    compiled = args.compile or mode.endswith('_compiled')
+    mode = mode.replace('_compiled', '')
     attn = ('flex_attention' if device.type == 'cuda' and not args.no_flex else 'sdpa') if mode == 'packed' else 'sdpa'
     torch.manual_seed(0)
     model = make_model(task, args.shape, device, attn, args.grad_ckpt)
-    if args.compile: model = torch.compile(model, dynamic=True)
     nparams = sum(p.numel() for p in model.parameters())
+    if compiled: model = torch.compile(model, dynamic=True if mode != 'packed' else None)  # packed rows have one shape
     opt = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=device.type == 'cuda')
     ac = torch.autocast('cuda', dtype=torch.bfloat16) if device.type == 'cuda' and torch.cuda.is_bf16_supported() else nullcontext()
-    items = items_for(task, args, model.config.vocab_size if not args.compile else model._orig_mod.config.vocab_size, args.seed)
+    items = items_for(task, args, getattr(model, '_orig_mod', model).config.vocab_size, args.seed)
     mbs = micro_batches(task, mode, items, args)
     need = args.warmup + args.steps
     mbs = (mbs * math.ceil(need / max(1, len(mbs))))[:need]
@@ -148,9 +150,9 @@ def run_mode(task, mode, args, device, nominal, measured):
     peak = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == 'cuda' else None
     # rates over the timed steps (sums, so micro-batches of different sizes weigh by their time); per-step medians beside
     T = sum(times)
-    r = dict(task=task, mode=mode, attn=attn, params=nparams, micro_batches=len(times), items_per_s=sum(n_items) / T,
+    r = dict(task=task, mode=mode + ('_compiled' if compiled else ''), attn=attn, params=nparams, micro_batches=len(times), items_per_s=sum(n_items) / T,
              tokens_per_s=sum(toks) / T, median_step_s=statistics.median(times), mean_items_per_micro=sum(n_items) / len(n_items),
-             mean_tokens_per_micro=sum(toks) / len(toks), peak_mem_gib=peak, loss=float(loss))
+             mean_tokens_per_micro=sum(toks) / len(toks), peak_mem_gib=peak, loss=float(loss.detach()))
     flops = 6 * nparams * r['tokens_per_s']
     r['mfu_nominal'] = flops / nominal if nominal else None
     r['mfu_vs_matmul'] = flops / (measured * 1e12)
@@ -162,7 +164,8 @@ def run_mode(task, mode, args, device, nominal, measured):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--device', default='cuda'); ap.add_argument('--shape', default='llama-1b', choices=sorted(SHAPES))
-    ap.add_argument('--tasks', default='bt,sft'); ap.add_argument('--modes', default='original,grouped,packed')
+    ap.add_argument('--tasks', default='bt,sft')
+    ap.add_argument('--modes', default='original,grouped,packed', help='any of original, grouped, packed, packed_compiled (torch.compile)')
     ap.add_argument('--steps', type=int, default=10, help='timed micro-batches per mode')
     ap.add_argument('--warmup', type=int, default=3, help='untimed micro-batches per mode (compilation, allocator)')
     ap.add_argument('--pairs', type=int, default=8, help='BT pairs per padded micro-batch (the paper: 8)')
@@ -172,7 +175,7 @@ def main():
     ap.add_argument('--sft_max_length', type=int, default=4096, help='SFT tokens per example (prompt with two stories + verdict)')
     ap.add_argument('--answer_tokens', type=int, default=5, help='completion tokens per SFT example (`Preferred: A` + EOS)')
     ap.add_argument('--n_items', type=int, default=600); ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--compile', action='store_true', help='torch.compile(dynamic=True)')
+    ap.add_argument('--compile', action='store_true', help='torch.compile every mode')
     ap.add_argument('--grad_ckpt', action='store_true', help='gradient checkpointing')
     ap.add_argument('--no_flex', action='store_true', help='packed with sdpa and a dense 4-D mask instead of FlexAttention')
     ap.add_argument('--out', default='', help='write the results as JSON here')
@@ -197,14 +200,18 @@ def main():
             if 'error' in r:
                 import gc; gc.collect()
                 if device.type == 'cuda': torch.cuda.empty_cache()
-            res.append(r)
+            res.append(r); save(args, name, measured, nominal, res)  # after every mode: a run cut short keeps what it measured
             if 'error' in r: print(f'{task:4} {mode:9} {r["error"]}', flush=True); continue
             base = next((x for x in res if x['task'] == task and x['mode'] == 'original' and 'error' not in x), None)
             ratio = f'{r["items_per_s"] / base["items_per_s"]:.2f}x original' if base else ''
             mfu = f'{r["mfu_nominal"]:.1%}' if r['mfu_nominal'] is not None else 'n/a'
             mem = f'{r["peak_mem_gib"]:.1f} GiB' if r['peak_mem_gib'] is not None else 'n/a'
-            print(f'{task:4} {mode:9} {r["items_per_s"]:8.2f} {"pairs" if task == "bt" else "examples"}/s  {r["tokens_per_s"]:10.0f} tok/s  '
+            print(f'{task:4} {mode:15} {r["items_per_s"]:8.2f} {"pairs" if task == "bt" else "examples"}/s  {r["tokens_per_s"]:10.0f} tok/s  '
                   f'MFU {mfu} (nominal)  {r["mfu_vs_matmul"]:.1%} (of measured matmul)  peak {mem}  {ratio}', flush=True)
+    return save(args, name, measured, nominal, res)
+
+
+def save(args, name, measured, nominal, res):
     out = dict(device=name, torch=torch.__version__, measured_matmul_tflops=measured, nominal_peak_tflops=nominal and nominal / 1e12,
                args=vars(args), results=res)
     if args.out:

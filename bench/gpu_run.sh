@@ -8,12 +8,15 @@
 # .whl/cache/tiny-random/ (the offline tokenizer; a copy of ~/.cache/litbench/tiny-random): `bash bench/gpu_wheels.sh`
 # makes both (~21 MB, git-ignored); with the device `run` tool: command `bash bench/gpu_run.sh`, carry [".whl"].
 # DRY=1 bash bench/gpu_run.sh runs every part on a CPU at toy sizes (about 5 minutes on 2 cores).
-# Parts, each under its own `timeout` so one hung part cannot eat the budget (caps sum to ~7.5 minutes):
-#   0. install the wheels and litbench (no network, no deps)
-#   1. smoke: train_bt and train_genrm with --packing on tiny-random (FlexAttention path, Trainer, DDP-free), then (c)
-#   2. (a) bench/gpu_bench.py at Llama-3.2-1B shape: original padding vs length-grouped vs packed, BT then GenRM SFT
-#   3. (b) train_bt and train_genrm end to end at 1B shape with --packing on a random-init model dir
-#   4. (c) float32 master weights under the precision policy: every finished run's saved tensors are float32
+# Parts in priority order, each under its own `timeout` capped by what is left of BUDGET (default 450 s), so one hung
+# part cannot eat the device time; the tiny-random smoke runs last, only if time is left. Order:
+#   0. install the wheels (no network, no deps); litbench runs from the repo via PYTHONPATH
+#   (a) bench/gpu_bench.py, BT at Llama-3.2-1B shape: the original's padding to max_length vs length-grouped (ours before)
+#       vs packed (FlexAttention) vs packed + torch.compile
+#   (b) train_bt end to end at 1B shape with --packing on a random-init model dir (LitBench-like synthetic pairs)
+#   (a) the same benchmark for GenRM SFT;  (b) train_genrm end to end at 1B shape with --packing
+#   (c) float32 master weights under the precision policy: every finished run's saved tensors are float32
+#   smoke: packed train_bt/train_genrm on tiny-random, if time is left
 set -u
 OUT=${OUT:-$PWD/gpu_out}; mkdir -p "$OUT"
 WHL=${WHL:-$PWD/.whl/gpu}
@@ -45,27 +48,26 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 python -c "import sys, torch, transformers, accelerate; print(sys.version.split()[0], 'torch', torch.__version__, 'transformers', transformers.__version__, 'accelerate', accelerate.__version__, 'cuda', torch.cuda.is_available())"
 python -c 'import trl, datasets, fastcore, dill, multiprocess, xxhash, psutil' 2>/dev/null || \
     pip install -q --no-index --no-deps --find-links "$WHL" trl datasets fastcore dill multiprocess xxhash psutil
-pip install -q --no-index --no-deps --no-build-isolation -e . >/dev/null 2>&1 || echo "(editable install skipped; PYTHONPATH has the repo)"
 python -c "import litbench.bt, litbench.genrm, litbench.packing, trl, datasets; print('litbench imports ok; trl', trl.__version__, 'datasets', datasets.__version__)" || { echo "imports failed"; exit 1; }
 
 part "2a. benchmark, BT at $SHAPE shape"
-run 140 python bench/gpu_bench.py --shape $SHAPE --tasks bt --n_items 400 $BENCH --out "$OUT/bench_bt.json"
+run 180 python bench/gpu_bench.py --shape $SHAPE --tasks bt --modes original,grouped,packed,packed_compiled --n_items 400 $BENCH --out "$OUT/bench_bt.json"
 part "3. end to end at $SHAPE shape, packed"
-run 60 python bench/gpu_checks.py model --shape $SHAPE --out "$TMP/model" && \
-run 30 python bench/gpu_checks.py data --out "$TMP/data" --n_pairs $NP --n_rationales $NR && {
-  run 150 python -m litbench.bt --base_model "$TMP/model" --train "$TMP/data/train.jsonl" --output_dir "$TMP/bt_e2e" \
+run 45 python bench/gpu_checks.py model --shape $SHAPE --out "$TMP/model" && \
+run 20 python bench/gpu_checks.py data --out "$TMP/data" --n_pairs $NP --n_rationales $NR && {
+  run 130 python -m litbench.bt --base_model "$TMP/model" --train "$TMP/data/train.jsonl" --output_dir "$TMP/bt_e2e" \
       --packing --keep_checkpoints 1 $BTL
 }
 part "2b. benchmark, GenRM SFT at $SHAPE shape"
-run 100 python bench/gpu_bench.py --shape $SHAPE --tasks sft --n_items 200 $BENCH --out "$OUT/bench_sft.json"
+run 90 python bench/gpu_bench.py --shape $SHAPE --tasks sft --n_items 200 $BENCH --out "$OUT/bench_sft.json"
 
 part "3b. GenRM end to end at $SHAPE shape, packed"
 [ -f "$TMP/model/config.json" ] && {
-  run 110 python -m litbench.genrm --model_name "$TMP/model" --dataset_name "$TMP/data/rationales.jsonl" --output_dir "$TMP/genrm_e2e" \
+  run 100 python -m litbench.genrm --model_name "$TMP/model" --dataset_name "$TMP/data/rationales.jsonl" --output_dir "$TMP/genrm_e2e" \
       --packing --eval_pairs -1 --keep_checkpoints 1 $GRL
 }
 part "4. float32 master weights under the precision policy (every finished run)"
-run 60 python bench/gpu_checks.py masters $(ls -d "$TMP"/*/ | while read d; do [ -f "$d/metrics.json" ] && echo "$d"; done)
+run 30 python bench/gpu_checks.py masters $(ls -d "$TMP"/*/ | while read d; do [ -f "$d/metrics.json" ] && echo "$d"; done)
 
 part "1. smoke: packed BT and GenRM on tiny-random (CUDA, FlexAttention)"
 run 90 python -m litbench.bt --base_model tiny-random --train '' --output_dir "$TMP/bt_tiny" --max_length 256 --batch_size 4 \
