@@ -8,12 +8,12 @@ __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', '
            'PackingMixin', 'item_costs', 'enable_packing', 'step_timer', 'packing_metrics', 'reset_peak_memory',
            'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #5f8b2943
+# %% ../nbs/02a_packing.ipynb #9e4589d4
 import math, random
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #77797b2b
+# %% ../nbs/02a_packing.ipynb #198cb836
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -26,7 +26,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #a68a454d
+# %% ../nbs/02a_packing.ipynb #a76ea5cc
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -37,7 +37,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #86378790
+# %% ../nbs/02a_packing.ipynb #bb3f0e5b
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -56,7 +56,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #56b3c244
+# %% ../nbs/02a_packing.ipynb #79a566de
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -95,7 +95,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #590064e1
+# %% ../nbs/02a_packing.ipynb #896592ee
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -112,7 +112,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #a5aef3bb
+# %% ../nbs/02a_packing.ipynb #40d3af14
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -132,7 +132,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #32548617
+# %% ../nbs/02a_packing.ipynb #bb50b22c
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -146,7 +146,7 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #da11b80e
+# %% ../nbs/02a_packing.ipynb #be0a95c1
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -155,7 +155,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #a9dde03c
+# %% ../nbs/02a_packing.ipynb #fc8c4ada
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -175,13 +175,13 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #c4714c22
+# %% ../nbs/02a_packing.ipynb #06e18d96
 def loss_tokens(row:dict) -> list:
     "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
     if row.get('labels') is not None: return [l != -100 for l in row['labels']]
     return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
 
-# %% ../nbs/02a_packing.ipynb #93d13d2a
+# %% ../nbs/02a_packing.ipynb #e0d228f2
 def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
@@ -196,7 +196,7 @@ def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or comple
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #f381e3b5
+# %% ../nbs/02a_packing.ipynb #1db13b21
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -206,7 +206,7 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #d98f8a84
+# %% ../nbs/02a_packing.ipynb #1ac81c43
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
@@ -232,7 +232,7 @@ class _Order:
         self.bins.epoch = self.epoch; self.epoch += 1
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #436f6432
+# %% ../nbs/02a_packing.ipynb #18d3a5ee
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -263,7 +263,7 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #74270a1a
+# %% ../nbs/02a_packing.ipynb #7f5702cb
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
@@ -290,7 +290,7 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     trainer.add_callback(step_timer())
     return plan
 
-# %% ../nbs/02a_packing.ipynb #3513f97d
+# %% ../nbs/02a_packing.ipynb #e487eda8
 def step_timer():
     "A TrainerCallback adding up the wall time of optimizer steps alone (no evaluation, no checkpoint saving)."
     import time, torch
@@ -313,7 +313,7 @@ def packing_metrics(trainer) -> dict:
                  real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1))
     return m
 
-# %% ../nbs/02a_packing.ipynb #5bb90b52
+# %% ../nbs/02a_packing.ipynb #a67f22d5
 def reset_peak_memory():
     "Start a new GPU memory peak (no-op without CUDA)."
     import torch
