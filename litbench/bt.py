@@ -15,7 +15,7 @@ import pandas as pd
 from .core import *
 from .data import *
 from .models import *
-from .packing import PackingMixin, enable_packing, packing_attn, packing_metrics, reset_peak_memory, gpu_peak_memory
+from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -223,7 +223,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     plan = (BatchPlan(batch_size, n, gradient_accumulation_steps, batch_size*n*gradient_accumulation_steps, target_batch_size)
             if gradient_accumulation_steps > 0 else plan_batches(target_batch_size, batch_size, n))
     import torch
-    model, tok = load_base_model(base_model, 'reward', dtype=torch.float32, **({'attn_implementation': packing_attn()} if packing else {}))
+    model, tok = load_base_model(base_model, 'reward', dtype=torch.float32)
     trainable = freeze_lower(model, freeze_layers)
     prec = choose_precision(precision, model); print(prec)
     tr_df, val_df = split_train_val(df, val_frac, seed) if len(df) >= 20 else (df, df.iloc[:0])

@@ -14,7 +14,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
 from .models import load_base_model, load_config, resolve_model, freeze_lower
 from .judge import *
-from .packing import PackingMixin, enable_packing, packing_attn, packing_metrics, reset_peak_memory, gpu_peak_memory
+from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/07_genrm.ipynb #a9f49656
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
@@ -68,13 +68,12 @@ def _sample_data(seed:int, n:int) -> tuple:
     tmp = Path(tempfile.mkdtemp(prefix='litbench_genrm_'))
     return str(make_sample(tmp/'data', n_train=8, n_test=4, n_rationales=n, seed=seed)['rationales']), tmp/'genrm'
 
-def _load_model(model_name:str, use_flash_attention:bool, packing:bool=False):
+def _load_model(model_name:str, use_flash_attention:bool):
     "The causal LM to train, in float32 (master weights; autocast comes from the precision policy), flash attention when asked and possible."
     kw = {}
     if use_flash_attention:
         if _cuda(): kw['attn_implementation'] = 'flash_attention_2'
         else: warnings.warn('use_flash_attention needs CUDA; using the default attention')
-    if packing and not kw: kw['attn_implementation'] = packing_attn()
     import torch
     return load_base_model(model_name, 'causal', dtype=torch.float32, padding_side='right', **kw)
 
@@ -122,7 +121,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     n = world_size()
     plan = (BatchPlan(batch_size, n, grad_accum, batch_size*n*grad_accum, target_batch_size) if grad_accum > 0
             else plan_batches(target_batch_size, batch_size, n))
-    model, tok = _load_model(model_name, use_flash_attention, packing)
+    model, tok = _load_model(model_name, use_flash_attention)
     trainable = freeze_lower(model, freeze_layers)
     tr_df, val_df = split_train_val(df, 0.05, seed) if len(df) >= 20 else (df, df.iloc[:0])
     from datasets import Dataset

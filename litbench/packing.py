@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', 'packed_mask', 'attn_impl', 'packing_attn',
-           'bt_collate', 'packed_rewards', 'loss_tokens', 'sft_collate', 'packed_sft_loss_sum', 'Packing',
-           'PackingMixin', 'item_costs', 'enable_packing', 'step_timer', 'packing_metrics', 'reset_peak_memory',
-           'gpu_peak_memory']
+           'use_attention', 'bt_collate', 'packed_rewards', 'loss_tokens', 'sft_collate', 'packed_sft_loss_sum',
+           'Packing', 'PackingMixin', 'item_costs', 'enable_packing', 'step_timer', 'packing_metrics',
+           'reset_peak_memory', 'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #9e4589d4
+# %% ../nbs/02a_packing.ipynb #1be0599a
 import math, random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #198cb836
+# %% ../nbs/02a_packing.ipynb #fdb92610
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -26,7 +27,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #a76ea5cc
+# %% ../nbs/02a_packing.ipynb #b3fcec9d
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -37,7 +38,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #bb3f0e5b
+# %% ../nbs/02a_packing.ipynb #90299004
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -56,7 +57,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #79a566de
+# %% ../nbs/02a_packing.ipynb #79111e83
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -95,7 +96,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #896592ee
+# %% ../nbs/02a_packing.ipynb #cd4e7628
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -112,7 +113,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #40d3af14
+# %% ../nbs/02a_packing.ipynb #a5b1b61c
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -132,7 +133,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #bb50b22c
+# %% ../nbs/02a_packing.ipynb #5a10fa5e
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -146,7 +147,20 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #be0a95c1
+# %% ../nbs/02a_packing.ipynb #ef55383a
+@contextmanager
+def use_attention(model, # a (possibly wrapped) transformers model
+                  impl:str, # attention implementation for the enclosed forward and backward passes
+                 ):
+    "Run the model with `impl` inside the block: packed steps use FlexAttention while evaluation keeps sdpa's kernels."
+    m = getattr(model, 'module', model)
+    cfg = getattr(m, '_orig_mod', m).config
+    old = cfg._attn_implementation
+    cfg._attn_implementation = impl
+    try: yield model
+    finally: cfg._attn_implementation = old
+
+# %% ../nbs/02a_packing.ipynb #6ebfe85c
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -155,7 +169,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #fc8c4ada
+# %% ../nbs/02a_packing.ipynb #a05f1c6a
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -175,13 +189,13 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #06e18d96
+# %% ../nbs/02a_packing.ipynb #ee771acc
 def loss_tokens(row:dict) -> list:
     "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
     if row.get('labels') is not None: return [l != -100 for l in row['labels']]
     return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
 
-# %% ../nbs/02a_packing.ipynb #e0d228f2
+# %% ../nbs/02a_packing.ipynb #06bd06fa
 def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
@@ -196,7 +210,7 @@ def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or comple
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #1db13b21
+# %% ../nbs/02a_packing.ipynb #4c5929b9
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -206,7 +220,7 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #1ac81c43
+# %% ../nbs/02a_packing.ipynb #d34047c1
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
@@ -214,6 +228,7 @@ class Packing:
     kind: str  # 'bt' or 'sft'
     pad_id: int
     pad_to: int = 1  # row length multiple; the whole budget under FlexAttention (one shape, one compilation)
+    attn: str = 'sdpa'  # attention of packed training steps (FlexAttention on CUDA; evaluation keeps the model's own)
 
 class _Bins:
     "A dataset whose items are the plan's micro-batches (lists of rows)."
@@ -232,7 +247,7 @@ class _Order:
         self.bins.epoch = self.epoch; self.epoch += 1
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #18d3a5ee
+# %% ../nbs/02a_packing.ipynb #c0990b2f
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -249,6 +264,11 @@ class PackingMixin:
         self.model_accepts_loss_kwargs = False  # the Trainer divides by the accumulation steps; compute_loss undoes it per step
         return self.accelerator.prepare(DataLoader(bins, batch_sampler=_Order(bins), collate_fn=collate, num_workers=0))
 
+    def training_step(self, model, inputs, *args, **kwargs):
+        if 'packed' not in inputs: return super().training_step(model, inputs, *args, **kwargs)
+        with use_attention(model, self.packing.attn):  # forward and backward (recomputation under checkpointing too)
+            return super().training_step(model, inputs, *args, **kwargs)
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if 'packed' not in inputs: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         pk, scale = self.packing, self.packing.plan.grad_accum * self.packing.plan.n_ranks / float(inputs['norm'])
@@ -263,7 +283,7 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #7f5702cb
+# %% ../nbs/02a_packing.ipynb #38d973d9
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
@@ -282,15 +302,17 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     n = trainer.accelerator.num_processes
     plan = plan_packing(costs, effective, max_tokens, n, math.ceil(epochs), seed, units)
     pad = trainer.processing_class.pad_token_id
-    flex = attn_impl(trainer.model) == 'flex_attention'  # one row shape for the run: compiled FlexAttention kernels are shape-specialised
-    trainer.packing = Packing(plan, kind, pad if pad is not None else 0, max_tokens if flex else 1)
+    own = attn_impl(trainer.model)
+    attn = own if 'flash' in own else packing_attn()  # flash-attention: varlen from position_ids; else FlexAttention on CUDA
+    flex = attn == 'flex_attention'  # one row shape for the run: compiled FlexAttention kernels are shape-specialised
+    trainer.packing = Packing(plan, kind, pad if pad is not None else 0, max_tokens if flex else 1, attn)
     trainer.args.gradient_accumulation_steps = plan.grad_accum
     trainer._train_batch_size = max(1, effective // (n * plan.grad_accum))  # reporting only: micro-batches vary
     trainer.pack_costs = costs
     trainer.add_callback(step_timer())
     return plan
 
-# %% ../nbs/02a_packing.ipynb #e487eda8
+# %% ../nbs/02a_packing.ipynb #585432cf
 def step_timer():
     "A TrainerCallback adding up the wall time of optimizer steps alone (no evaluation, no checkpoint saving)."
     import time, torch
@@ -313,7 +335,7 @@ def packing_metrics(trainer) -> dict:
                  real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1))
     return m
 
-# %% ../nbs/02a_packing.ipynb #a67f22d5
+# %% ../nbs/02a_packing.ipynb #5eac1daf
 def reset_peak_memory():
     "Start a new GPU memory peak (no-op without CUDA)."
     import torch
