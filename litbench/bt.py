@@ -104,9 +104,11 @@ class RewardModel:
         starts = range(0, len(ids), batch_size)
         if progress:
             from tqdm.auto import tqdm; starts = tqdm(starts, desc='scoring')
+        beat = Progress('bt scoring', len(ids))
         for s in starts:
             b = order[s:s+batch_size]
             out[b] = self._forward([ids[k] for k in b])
+            beat.update(min(s + batch_size, len(ids)), force=s + batch_size >= len(ids))
         return out
 
     def score_pairs(self, chosen:list, rejected:list, # the two stories of each pair
@@ -167,7 +169,7 @@ def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_st
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=None,
-        train_sampling_strategy='group_by_length', length_column_name='length', **prec.trainer_flags(),
+        length_column_name='length', **length_grouping_args(), **prec.trainer_flags(),
         gradient_checkpointing=grad_ckpt, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], disable_tqdm=False, dataloader_num_workers=0,
@@ -231,7 +233,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     val_ds, cut_val = pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)
     args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing,
                      val_ds is not None, prec)
-    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok)
+    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok,
+                        callbacks=[heartbeat('bt train')])
     pk = enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
     reset_peak_memory(); t0 = time.time()
     res = trainer.train(resume_from_checkpoint=resume)

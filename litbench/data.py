@@ -7,7 +7,7 @@ __all__ = ['TRAIN_HUB', 'TEST_HUB', 'RATIONALES_HUB', 'REHYDRATED_NAME', 'STATUS
            'SAMPLE_NOTE', 'Schema', 'DataError', 'read_table', 'is_hub_id', 'load_frame', 'row_problems', 'validate',
            'load_train', 'load_test_ids', 'load_rationales', 'find_rehydrated', 'load_rehydrated', 'split_train_val',
            'coherent_story', 'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test',
-           'make_sample', 'length_baseline', 'summarize', 'sample_data_cli']
+           'write_dumps', 'make_sample', 'length_baseline', 'summarize', 'sample_data_cli']
 
 # %% ../nbs/01_data.ipynb #c1882d1d
 import json, math, random, re, string
@@ -329,6 +329,22 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
     ref = pd.DataFrame(ref)[cols].astype({'chosen_comment_score': 'Int64', 'rejected_comment_score': 'Int64'})  # scores are integers
     return pd.DataFrame(ids), dict(comments=comments, posts=posts), ref
 
+# %% ../nbs/01_data.ipynb #b8f2aaca
+def write_dumps(snap:dict, # a Reddit snapshot: {comments: {id: …}, posts: {id: …}}
+                out_dir:str|Path, # directory to write into
+                subreddit:str='WritingPrompts', # names the files, as the per-subreddit archives do
+               ) -> dict:
+    "Write `snap` as Reddit dump files (zstd with a long window, one JSON object a line, oldest first); return their paths."
+    import zstandard  # only the dump writers and readers need it
+    paths = {}
+    for kind, key in (('comments', 'comments'), ('submissions', 'posts')):
+        z = zstandard.ZstdCompressor(compression_params=zstandard.ZstdCompressionParameters.from_level(3, window_log=28)).compressobj()
+        rows = sorted(snap[key].values(), key=lambda r: r['created_utc'])
+        data = ''.join(json.dumps(dict(r, subreddit=subreddit)) + '\n' for r in rows).encode()
+        paths[f'dump_{kind}'] = atomic_write(Path(out_dir)/f'{subreddit}_{kind}.zst', z.compress(data) + z.flush())
+    return paths
+
+
 # %% ../nbs/01_data.ipynb #fd48dc25
 SAMPLE_NOTE = ('SYNTHETIC sample data made by litbench.data.make_sample for offline runs and tests. '
                'It is LitBench-shaped but not Reddit data: stories are templated, preferences are by construction.')
@@ -348,6 +364,7 @@ def make_sample(out_dir:str|Path, # directory to write into (created)
     write_json(paths['snapshot'], dict(note=SAMPLE_NOTE, **snap))
     atomic_write(paths['reference'], ref.to_csv(index=False))
     atomic_write(paths['readme'], SAMPLE_NOTE + '\n')
+    paths.update(write_dumps(snap, out))
     return paths
 
 # %% ../nbs/01_data.ipynb #d26f175e

@@ -12,7 +12,7 @@ import pandas as pd
 from fastcore.basics import patch
 from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table
-from .models import load_base_model, load_config, resolve_model, freeze_lower
+from .models import load_base_model, load_config, resolve_model, freeze_lower, length_grouping_args, heartbeat
 from .judge import *
 from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
@@ -40,7 +40,7 @@ def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int,
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=max_length,
-        completion_only_loss=True, train_sampling_strategy='group_by_length', **prec.trainer_flags(), eval_strategy='no',
+        completion_only_loss=True, **length_grouping_args(), **prec.trainer_flags(), eval_strategy='no',
         gradient_checkpointing=grad_ckpt,  # TRL turns it on by default; it costs a second forward pass
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
@@ -132,7 +132,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     trainer = (type('PackedSFTTrainer', (PackingMixin, SFTTrainer), {}) if packing else SFTTrainer)(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
                                                          gradient_checkpointing),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
-                         processing_class=tok)
+                         processing_class=tok, callbacks=[heartbeat('genrm train')])
     pk = enable_packing(trainer, 'sft', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
     reset_peak_memory(); t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
     val_loss = trainer.evaluate()['eval_loss'] if val_rows else None

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['STEPS', 'FLAGS', 'OUTPUTS', 'nbs_dir', 'parse_steps', 'step_paths', 'parse_overrides', 'declared_params',
-           'notebook_params', 'step_parameters', 'stage_cells', 'run_step', 'last_output', 'run_pipeline',
-           'write_summary', 'main']
+           'notebook_params', 'step_parameters', 'stage_cells', 'relay_progress', 'run_step', 'last_output',
+           'run_pipeline', 'write_summary', 'main']
 
 # %% ../nbs/09_pipeline.ipynb #3baf99d0
-import json, os, re, sys, time
+import contextlib, json, os, re, sys, threading, time
 from pathlib import Path
 import litbench
 from .core import *
@@ -129,6 +129,34 @@ def _kernel_manager():
         def __init__(self, **kw): super().__init__(**kw); self.transport = 'ipc'
     return IPCKernelManager
 
+# %% ../nbs/09_pipeline.ipynb #f6836f65
+@contextlib.contextmanager
+def relay_progress(step:str, # step name shown in the still-running lines
+                   path:Path, # the heartbeat file (truncated at the start)
+                   quiet:float=30., # seconds of silence before a still-running line
+                   out=None, # where to print (default stdout)
+                   poll:float=1.):
+    "Set `$LITBENCH_PROGRESS` to `path` for the kernel and print its new lines (and still-running lines) until the block ends."
+    out = out or sys.stdout
+    path.parent.mkdir(parents=True, exist_ok=True); path.write_text('')
+    stop, t0 = threading.Event(), time.monotonic()
+    def pump():
+        pos, last = 0, time.monotonic()
+        while True:
+            done = stop.wait(poll)
+            with open(path) as f: f.seek(pos); new = f.read(); pos = f.tell()
+            for l in new.splitlines(): print(f'  {l}', file=out, flush=True); last = time.monotonic()
+            if done: return
+            if time.monotonic() - last >= quiet:
+                print(f'  [{step}] still running, {fmt_secs(time.monotonic() - t0)} elapsed', file=out, flush=True); last = time.monotonic()
+    th = threading.Thread(target=pump, daemon=True)
+    old = os.environ.get(PROGRESS_ENV); os.environ[PROGRESS_ENV] = str(path); th.start()
+    try: yield path
+    finally:
+        stop.set(); th.join()
+        if old is None: os.environ.pop(PROGRESS_ENV, None)
+        else: os.environ[PROGRESS_ENV] = old
+
 # %% ../nbs/09_pipeline.ipynb #989c6980
 def run_step(step:str, run:Path, params:dict, log_output:bool=False, examples:bool=False) -> Path:
     "Execute `step`'s stage cells with `params` into `run/notebooks/`; raise `LitbenchError` naming that notebook on failure."
@@ -138,8 +166,10 @@ def run_step(step:str, run:Path, params:dict, log_output:bool=False, examples:bo
     nb.cells = stage_cells(nb.cells, examples)
     out = run/'notebooks'/f'{STEPS[step]}.ipynb'
     out.parent.mkdir(parents=True, exist_ok=True)
-    try: pm.execute_notebook(nb, str(out), parameters=params, cwd=str(run), progress_bar=not log_output, log_output=log_output,
-                             kernel_name='python3', kernel_manager_class=_kernel_manager())
+    try:
+        with relay_progress(step, run/'notebooks'/f'{STEPS[step]}.progress.log'):
+            pm.execute_notebook(nb, str(out), parameters=params, cwd=str(run), progress_bar=False, log_output=log_output,
+                                kernel_name='python3', kernel_manager_class=_kernel_manager())
     except PapermillExecutionError as e:
         raise LitbenchError(f'step {step!r} failed: {e.ename}: {str(e.evalue)[:300]}; see the executed notebook {out}') from None
     return out
