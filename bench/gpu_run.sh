@@ -4,7 +4,7 @@
 #
 #   bash bench/gpu_run.sh            # writes everything under $OUT (default ./gpu_out)
 #
-# Needs .whl/gpu/ (trl, datasets, fastcore, dill, multiprocess, xxhash, psutil wheels; `pip download --no-deps`) and
+# Needs .whl/gpu/ (trl, datasets, fastcore, dill, multiprocess, xxhash, psutil, zstandard wheels; `pip download --no-deps`) and
 # .whl/cache/tiny-random/ (the offline tokenizer; a copy of ~/.cache/litbench/tiny-random): `bash bench/gpu_wheels.sh`
 # makes both (~21 MB, git-ignored); with the device `run` tool: command `bash bench/gpu_run.sh`, carry [".whl"].
 # DRY=1 bash bench/gpu_run.sh runs every part on a CPU at toy sizes (about 5 minutes on 2 cores).
@@ -46,8 +46,8 @@ run() {
 part "0. environment"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 python -c "import sys, torch, transformers, accelerate; print(sys.version.split()[0], 'torch', torch.__version__, 'transformers', transformers.__version__, 'accelerate', accelerate.__version__, 'cuda', torch.cuda.is_available())"
-python -c 'import trl, datasets, fastcore, dill, multiprocess, xxhash, psutil' 2>/dev/null || \
-    pip install -q --no-index --no-deps --find-links "$WHL" trl datasets fastcore dill multiprocess xxhash psutil
+python -c 'import trl, datasets, fastcore, dill, multiprocess, xxhash, psutil, zstandard' 2>/dev/null || \
+    pip install -q --no-index --no-deps --find-links "$WHL" trl datasets fastcore dill multiprocess xxhash psutil zstandard
 python -c "import litbench.bt, litbench.genrm, litbench.packing, trl, datasets; print('litbench imports ok; trl', trl.__version__, 'datasets', datasets.__version__)" || { echo "imports failed"; exit 1; }
 
 part "2a. benchmark, BT at $SHAPE shape"
