@@ -8,13 +8,13 @@ __all__ = ['pack_bins', 'split_bins', 'PackPlan', 'plan_packing', 'pack_rows', '
            'Packing', 'PackingMixin', 'item_costs', 'enable_packing', 'step_timer', 'packing_metrics',
            'reset_peak_memory', 'gpu_peak_memory']
 
-# %% ../nbs/02a_packing.ipynb #1be0599a
+# %% ../nbs/02a_packing.ipynb #5f0742af
 import math, random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from .core import *
 
-# %% ../nbs/02a_packing.ipynb #fdb92610
+# %% ../nbs/02a_packing.ipynb #a009b56a
 def pack_bins(costs:list, # tokens of each item
               max_tokens:int, # budget per bin
              ) -> list:
@@ -27,7 +27,7 @@ def pack_bins(costs:list, # tokens of each item
         else: bins[j].append(i); room[j] -= costs[i]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #b3fcec9d
+# %% ../nbs/02a_packing.ipynb #45a7fbef
 def split_bins(bins:list, costs:list, n:int) -> list:
     "Split the heaviest bins (halving their items) until there are `n`; splitting never breaks the budget."
     bins = [list(b) for b in bins]
@@ -38,7 +38,7 @@ def split_bins(bins:list, costs:list, n:int) -> list:
         bins += [b[0::2], b[1::2]]
     return bins
 
-# %% ../nbs/02a_packing.ipynb #90299004
+# %% ../nbs/02a_packing.ipynb #ce34bd64
 @dataclass
 class PackPlan:
     "Micro-batches of a packed run, in the order a batch sampler yields them (step, micro-batch, rank)."
@@ -57,7 +57,7 @@ class PackPlan:
                     steps_per_epoch=self.steps_per_epoch, wrapped_items=self.wrapped, mean_tokens_per_micro_batch=round(sum(toks)/len(toks), 1),
                     max_tokens_in_micro_batch=max(toks), budget_fill=round(sum(toks)/len(toks)/self.max_tokens, 3))
 
-# %% ../nbs/02a_packing.ipynb #79111e83
+# %% ../nbs/02a_packing.ipynb #93a6e3c8
 def _deal(items:list, costs:list, n:int) -> list:
     "Deal `items` to `n` ranks, equal counts, tokens balanced (heaviest first to the lightest rank)."
     per, shares, load = len(items)//n, [[] for _ in range(n)], [0]*n
@@ -96,7 +96,7 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
         out.append(seq)
     return PackPlan(out, k, effective, n_ranks, max_tokens, steps, steps*effective - len(costs))
 
-# %% ../nbs/02a_packing.ipynb #cd4e7628
+# %% ../nbs/02a_packing.ipynb #202c29b1
 def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
               pad_id:int, # pad token id for the alignment tail
               pad_to:int=1, # round the row up to a multiple of this (128 suits FlexAttention blocks)
@@ -113,7 +113,7 @@ def pack_rows(seqs:list, # token id lists, in the order their outputs are wanted
     pos[0, o:] = torch.arange(T - o)
     return dict(input_ids=ids, position_ids=pos, doc_ids=doc, ends=torch.tensor(ends))
 
-# %% ../nbs/02a_packing.ipynb #a5b1b61c
+# %% ../nbs/02a_packing.ipynb #7b848732
 def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment tail
                 impl:str='sdpa', # the model's attention implementation
                 dtype=None, # float dtype of an additive mask (eager)
@@ -133,7 +133,7 @@ def packed_mask(doc_ids, # (T,) document id per token; -1 marks the alignment ta
         return torch.zeros(m.shape, dtype=dtype, device=m.device).masked_fill(~m, torch.finfo(dtype).min)
     return m
 
-# %% ../nbs/02a_packing.ipynb #5a10fa5e
+# %% ../nbs/02a_packing.ipynb #9125b4d0
 def attn_impl(model) -> str:
     "The attention implementation a (possibly wrapped) model runs."
     m = getattr(model, 'module', model)
@@ -147,7 +147,7 @@ def packing_attn(device=None) -> str:
     except ImportError: return 'sdpa'
     return 'flex_attention' if on_cuda else 'sdpa'  # FlexAttention has no backward on CPU
 
-# %% ../nbs/02a_packing.ipynb #ef55383a
+# %% ../nbs/02a_packing.ipynb #d5665619
 @contextmanager
 def use_attention(model, # a (possibly wrapped) transformers model
                   impl:str, # attention implementation for the enclosed forward and backward passes
@@ -160,7 +160,7 @@ def use_attention(model, # a (possibly wrapped) transformers model
     try: yield model
     finally: cfg._attn_implementation = old
 
-# %% ../nbs/02a_packing.ipynb #6ebfe85c
+# %% ../nbs/02a_packing.ipynb #efa89b6e
 def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and optionally margin)
                pad_id:int, pad_to:int=1) -> dict:
     "Pack the chosen then the rejected sequences of `pairs` into one row."
@@ -169,7 +169,7 @@ def bt_collate(pairs:list, # dataset rows with chosen_ids, rejected_ids (and opt
     if pairs and 'margin' in pairs[0]: r['margin'] = torch.tensor([float(p['margin']) for p in pairs])
     return r
 
-# %% ../nbs/02a_packing.ipynb #a05f1c6a
+# %% ../nbs/02a_packing.ipynb #d2807e1c
 def _head(model):
     "The score head of a (possibly wrapped) sequence-classification model."
     m = getattr(model, 'module', model)
@@ -189,13 +189,13 @@ def packed_rewards(model, batch:dict):
     r = kept[-1][0, batch['ends'], 0].float()
     return r.chunk(2)
 
-# %% ../nbs/02a_packing.ipynb #ee771acc
+# %% ../nbs/02a_packing.ipynb #0b1f91b7
 def loss_tokens(row:dict) -> list:
     "Which tokens of a TRL-tokenized SFT row carry loss: `labels` != -100 (TRL 1.x), else `completion_mask`, else all."
     if row.get('labels') is not None: return [l != -100 for l in row['labels']]
     return [bool(c) for c in (row.get('completion_mask') or [1]*len(row['input_ids']))]
 
-# %% ../nbs/02a_packing.ipynb #06bd06fa
+# %% ../nbs/02a_packing.ipynb #988b5412
 def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or completion_mask)
                 pad_id:int, pad_to:int=1) -> dict:
     "Pack SFT rows into one row with the positions and ids of their completion targets."
@@ -210,7 +210,7 @@ def sft_collate(rows:list, # TRL-tokenized rows: input_ids and labels (or comple
     r['src'], r['tgt'] = torch.tensor(src, dtype=torch.long), torch.tensor(tgt, dtype=torch.long)
     return r
 
-# %% ../nbs/02a_packing.ipynb #4c5929b9
+# %% ../nbs/02a_packing.ipynb #e7fc6fd8
 def packed_sft_loss_sum(model, batch:dict):
     "Summed cross-entropy of a packed SFT row's completion tokens, and their count."
     import torch
@@ -220,7 +220,7 @@ def packed_sft_loss_sum(model, batch:dict):
     logits = out.logits[0].float()
     return torch.nn.functional.cross_entropy(logits, batch['tgt'], reduction='sum'), batch['tgt'].numel()
 
-# %% ../nbs/02a_packing.ipynb #d34047c1
+# %% ../nbs/02a_packing.ipynb #037a3689
 @dataclass
 class Packing:
     "What a packed run needs: its plan, the kind of loss, the pad id and row alignment."
@@ -231,8 +231,9 @@ class Packing:
     attn: str = 'sdpa'  # attention of packed training steps (FlexAttention on CUDA; evaluation keeps the model's own)
 
 class _Bins:
-    "A dataset whose items are the plan's micro-batches (lists of rows)."
-    def __init__(self, ds, plan:PackPlan): self.ds, self.plan, self.epoch = ds, plan, 0
+    "A dataset whose items are the plan's micro-batches (lists of rows); the Trainer's `set_epoch` reaches it through accelerate."
+    def __init__(self, ds, plan:PackPlan): self.ds, self.plan, self.epoch, self.told = ds, plan, 0, False
+    def set_epoch(self, e): self.epoch, self.told = e, True  # the true epoch, also after resuming from a checkpoint
     def __len__(self): return len(self.plan.epochs[0])
     def __getitem__(self, j):
         idx, norm = self.plan.epochs[self.epoch % len(self.plan.epochs)][j]
@@ -244,10 +245,10 @@ class _Order:
     def __len__(self): return len(self.bins)
     def set_epoch(self, e): self.epoch = e
     def __iter__(self):
-        self.bins.epoch = self.epoch; self.epoch += 1
+        if not self.bins.told: self.bins.epoch = self.epoch; self.epoch += 1  # no set_epoch: count iterations
         return iter([[j] for j in range(len(self.bins))])
 
-# %% ../nbs/02a_packing.ipynb #c0990b2f
+# %% ../nbs/02a_packing.ipynb #4125f853
 class PackingMixin:
     "Trainer mixin: token-budget packed micro-batches for training when `self.packing` is set."
     packing = None
@@ -283,7 +284,7 @@ class PackingMixin:
         loss = loss * scale
         return (loss, None) if return_outputs else loss
 
-# %% ../nbs/02a_packing.ipynb #38d973d9
+# %% ../nbs/02a_packing.ipynb #fc07eaf6
 def item_costs(ds, kind:str) -> tuple:
     "`(costs, units)` of a tokenized dataset: tokens per item, and loss units (None for pairs; target tokens for SFT)."
     if kind == 'bt': return [len(c) + len(r) for c, r in zip(ds['chosen_ids'], ds['rejected_ids'])], None
@@ -312,7 +313,7 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
     trainer.add_callback(step_timer())
     return plan
 
-# %% ../nbs/02a_packing.ipynb #585432cf
+# %% ../nbs/02a_packing.ipynb #4f86caaf
 def step_timer():
     "A TrainerCallback adding up the wall time of optimizer steps alone (no evaluation, no checkpoint saving)."
     import time, torch
@@ -335,7 +336,7 @@ def packing_metrics(trainer) -> dict:
                  real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1))
     return m
 
-# %% ../nbs/02a_packing.ipynb #5eac1daf
+# %% ../nbs/02a_packing.ipynb #e23dd2c8
 def reset_peak_memory():
     "Start a new GPU memory peak (no-op without CUDA)."
     import torch
