@@ -15,6 +15,7 @@ import pandas as pd
 from .core import *
 from .data import *
 from .models import *
+from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -142,8 +143,8 @@ def load_pairs(src:str, # hub id or local file of training pairs
 # %% ../nbs/06_bt.ipynb #03fa2df0
 from trl import RewardConfig, RewardTrainer
 
-class BTTrainer(RewardTrainer):
-    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens."
+class BTTrainer(PackingMixin, RewardTrainer):
+    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens; packed micro-batches once `enable_packing` ran."
     padded_tokens = 0
     def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)  # own signature: TRL's names peft types the docs cannot resolve
     def _set_signature_columns_if_needed(self):
@@ -220,6 +221,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              gradient_checkpointing:bool=False, # recompute activations in the backward pass
              val_frac:float=0.05, # share of prompts held out for validation
              precision:str='auto', # auto (by the hardware), fp32, bf16 or fp16
+             packing:bool=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+             max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
@@ -251,7 +254,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                      val_ds is not None, prec)
     trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok,
                         callbacks=[heartbeat('bt train')])
-    t0 = time.time()
+    pk = enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
+    reset_peak_memory(); t0 = time.time()
     res = trainer.train(resume_from_checkpoint=resume)
     train_time = time.time() - t0
     metrics = dict(base_model=base_model, train=str(train), test=str(test or sample_ref or find_rehydrated(data_dir) or ''),
@@ -261,7 +265,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                    truncated=dict(train=cut_tr, val=cut_val), train_time_s=round(train_time, 2), precision=prec.record(),
                    train_tokens=int(trainer._total_train_tokens), padded_tokens=int(trainer.padded_tokens))
     metrics['tokens_per_s'] = round(metrics['train_tokens'] / max(train_time, 1e-9), 1)
-    metrics['pairs_per_s'] = round(res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics['pairs_per_s'] = round(trainer.state.global_step*plan.effective/max(train_time, 1e-9) if pk else res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics.update(packing=packing_metrics(trainer) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     metrics['padding_overhead'] = round(metrics['padded_tokens'] / max(1, metrics['train_tokens']), 3)
     metrics['eval_history'] = [h for h in trainer.state.log_history if 'eval_loss' in h]
     trainer.accelerator.wait_for_everyone()
@@ -315,6 +320,8 @@ def main(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, loc
          gradient_checkpointing:store_true=False, # recompute activations in the backward pass
          val_frac:float=0.05, # share of prompts held out for validation
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+         packing:store_true=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+         max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
         ):
     "Train a Bradley-Terry reward model on LitBench pairs (the seed's train_BTRM flags work unchanged)."
     m = train_bt(**{k: v for k, v in locals().items()})

@@ -15,6 +15,7 @@ from .core import *
 from .data import load_rationales, split_train_val, make_sample, read_table, check_table, SCHEMAS
 from .models import load_base_model, load_config, resolve_model, freeze_lower, load_tokenizer, length_grouping_args, heartbeat
 from .judge import *
+from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/07_genrm.ipynb #a9f49656
 def sft_rows(tok, df:pd.DataFrame, # validated rationales: story_a, story_b, chosen_story, rationale, prompt
@@ -133,6 +134,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
                 n_rationales:int=48, # synthetic rows when dataset_name is ''
                 precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+                packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
+                max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
                ) -> dict:
     "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -156,11 +159,12 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
     val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
     prec = choose_precision(precision, model); print(prec)
-    trainer = SFTTrainer(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
+    trainer = (type('PackedSFTTrainer', (PackingMixin, SFTTrainer), {}) if packing else SFTTrainer)(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
                                                          gradient_checkpointing),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
                          processing_class=tok, callbacks=[heartbeat('genrm train')])
-    t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
+    pk = enable_packing(trainer, 'sft', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
+    reset_peak_memory(); t0 = time.time(); res = trainer.train(resume_from_checkpoint=resume); train_time = time.time() - t0
     val_loss = trainer.evaluate()['eval_loss'] if val_rows else None
     settings = dict(style=style, use_cot=use_cot, max_length=max_length, include_prompt=include_prompt)
     tokens = int(trainer._total_train_tokens)
@@ -168,7 +172,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                    batch_plan=vars(plan), trainable_params=trainable, freeze_layers=freeze_layers, precision=prec.record(),
                    global_step=trainer.state.global_step, train_loss=res.training_loss, val_loss=val_loss,
                    rows=dict(train=len(tr_df), val=len(val_df)), truncated=dict(train=cut_tr, val=cut_val),
-                   train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1))
+                   train_time_s=round(train_time, 2), train_tokens=tokens, train_tokens_per_s=round(tokens / max(train_time, 1e-9), 1),
+                   packing=packing_metrics(trainer) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     trainer.accelerator.wait_for_everyone()
     if trainer.is_world_process_zero():
         trainer.save_model(str(out)); tok.save_pretrained(out)
@@ -224,6 +229,8 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
          gradient_checkpointing:bool=False, # recompute activations in the backward pass (long sequences on GPU)
          eval_pairs:int=200, # held-out pairs judged after training (0 = the whole validation split, -1 = none)
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+         packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
+         max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
         ):
     "Train a generative reward model (LitBench GenRM) with completion-only SFT; prints the held-out summary."
     m = train_genrm(**{k: v for k, v in locals().items()})
