@@ -6,8 +6,9 @@
 __all__ = ['DATA_DIR', 'RUNS_DIR', 'PRESETS', 'PRECISIONS', 'MIN_BF16_SPEEDUP', 'PROGRESS_ENV', 'SECRET_KEY', 'PACKAGES',
            'LitbenchError', 'cli_errors', 'Checks', 'cache_dir', 'timestamp', 'make_run_dir', 'atomic_write',
            'write_json', 'read_json', 'get_preset', 'BatchPlan', 'plan_batches', 'world_size', 'resolve_checkpoint',
-           'cpu_bf16_native', 'bf16_speedup', 'Precision', 'choose_precision', 'fmt_secs', 'Progress', 'is_secret_name',
-           'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed', 'run_metadata', 'save_run_metadata']
+           'cpu_bf16_native', 'bf16_speedup', 'model_bf16_speedup', 'Precision', 'choose_precision', 'fmt_secs',
+           'Progress', 'is_secret_name', 'redact', 'package_versions', 'git_commit', 'device_info', 'set_seed',
+           'run_metadata', 'save_run_metadata']
 
 # %% ../nbs/00_core.ipynb #9fe6e436
 import contextlib, copy, functools, json, math, os, platform, random, re, subprocess, sys, tempfile, time
@@ -250,6 +251,21 @@ def bf16_speedup(hidden:int, # the model's hidden size
         with torch.inference_mode(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=on): lin(x)
     return _paired_ratio(lambda: run(False), lambda: run(True), reps)
 
+# %% ../nbs/00_core.ipynb #2ce5180f
+def model_bf16_speedup(model, # a float32 torch model on the CPU
+                       reps:int=3, # alternating fp32/bf16 forward passes (fastest of each)
+                      ) -> float:
+    "float32 time / bf16-autocast time of `model`'s own forward pass on a small random batch (> 1: bf16 is faster)."
+    import torch
+    n = sum(p.numel() for p in model.parameters())
+    tokens = int(min(512, max(32, 1e11 / (2*n))))  # about 0.1 TFLOP a pass, whatever the model's size
+    x = torch.randint(0, getattr(model.config, 'vocab_size', 1000) or 1000, (2, max(16, tokens//2)))
+    def run(on):
+        with torch.inference_mode(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=on): model(input_ids=x)
+    was = model.training; model.eval()
+    try: return _paired_ratio(lambda: run(False), lambda: run(True), reps)
+    finally: model.train(was)
+
 # %% ../nbs/00_core.ipynb #fd891af5
 @dataclass
 class Precision:
@@ -293,13 +309,15 @@ def _width(model) -> tuple:
     cfg = cfg.get_text_config() if hasattr(cfg, 'get_text_config') else cfg
     return getattr(cfg, 'hidden_size', None), getattr(cfg, 'intermediate_size', None)
 
-def _cpu_auto(native:bool, speedup, hidden, inter) -> tuple:
-    "(name, reason, probe) of the automatic CPU choice."
+def _cpu_auto(native:bool, speedup, model) -> tuple:
+    "(name, reason, probe) of the automatic CPU choice: the model's own forward pass when it is given, else its matmul shape."
     if not native: return 'fp32', 'this CPU has no native bf16 (no AVX512-BF16 or AMX), where bf16 runs far slower than float32', dict(native_bf16=False)
-    if speedup is None: speedup = bf16_speedup(hidden or 1024, inter)
-    probe = dict(native_bf16=True, bf16_speedup=round(speedup, 2), hidden=hidden, inter=inter)
-    if speedup >= MIN_BF16_SPEEDUP: return 'bf16', f'native bf16 measured {speedup:.1f}x float32 on this model\'s matmul shape', probe
-    return 'fp32', f'native bf16 measured only {speedup:.2f}x float32 on this model\'s matmul shape (below {MIN_BF16_SPEEDUP}x)', probe
+    hidden, inter = _width(model)
+    on = 'forward pass' if speedup is None and hasattr(model, 'parameters') else 'matmul shape'
+    if speedup is None: speedup = model_bf16_speedup(model) if on == 'forward pass' else bf16_speedup(hidden or 1024, inter)
+    probe = dict(native_bf16=True, bf16_speedup=round(speedup, 2), measured_on=on, hidden=hidden, inter=inter)
+    if speedup >= MIN_BF16_SPEEDUP: return 'bf16', f'native bf16 measured {speedup:.1f}x float32 on this model\'s {on}', probe
+    return 'fp32', f'native bf16 measured only {speedup:.2f}x float32 on this model\'s {on} (below {MIN_BF16_SPEEDUP}x)', probe
 
 # %% ../nbs/00_core.ipynb #9d7a3d56
 def choose_precision(requested:str='auto', # auto, fp32, bf16 or fp16
@@ -322,7 +340,7 @@ def choose_precision(requested:str='auto', # auto, fp32, bf16 or fp16
     if requested == 'bf16':
         return Precision('bf16', device, 'requested' + ('' if native else '; this CPU has no native bf16, expect it to run far slower than fp32'), 'bf16')
     if requested == 'fp32': return Precision('fp32', device, 'requested', 'fp32')
-    name, reason, probe = _cpu_auto(native, speedup, *_width(model))
+    name, reason, probe = _cpu_auto(native, speedup, model)
     return Precision(name, device, reason, 'auto', probe)
 
 # %% ../nbs/00_core.ipynb #93c9b769

@@ -123,10 +123,10 @@ def probe_speed(model:str='smollm2-135m', # the model the budget is for
     import torch
     from litbench.models import load_base_model
     m, _ = load_base_model(model, 'causal', dtype=torch.float32)
-    prec, x, ts = choose_precision(precision, m), torch.randint(100, 1000, (rows, tokens)), []
+    prec, x, ts = choose_precision(precision, m), torch.randint(100, 1000, (rows, tokens)), []  # on a CPU: the model's own fp32/bf16 forward
     with torch.inference_mode(), prec.autocast():
         for _ in range(reps + 1): t = time.perf_counter(); m.eval()(input_ids=x); ts.append(time.perf_counter() - t)
-    return dict(model=model, precision=prec.name, tokens_per_s=round(rows*tokens/min(ts[1:]), 1),
+    return dict(model=model, precision=prec.name, reason=prec.reason, tokens_per_s=round(rows*tokens/min(ts[1:]), 1),
                 layers=m.config.num_hidden_layers, probe_s=round(sum(ts), 1))
 
 # %% ../nbs/09_pipeline.ipynb #5c8a0033
@@ -285,7 +285,7 @@ def _sized(state:dict, cfg:dict, budget_min, ov:dict) -> dict:
         sp = probe_speed(cfg['bt']['base_model'], prec)
         o, plan = plan_budget(cfg, 60*b, sp['tokens_per_s'], layers=sp['layers'])
         state['budget'] = dict(plan, probe=sp)
-        print(f"[budget] {b:g} min; probe: {sp['tokens_per_s']:.0f} tokens/s forward ({sp['precision']}, {sp['probe_s']} s); "
+        print(f"[budget] {b:g} min; probe: {sp['tokens_per_s']:.0f} tokens/s forward, precision {sp['precision']} for every stage ({sp['reason']}); "
               f"estimate {fmt_secs(plan['estimate_s'])} -> planned {fmt_secs(plan['planned_s'])}; "
               + (f"scaled {plan['scaled']}" if plan['scaled'] else 'preset unchanged'), flush=True)
     b = state['budget']
@@ -312,6 +312,8 @@ def run_pipeline(preset:str='sample', # preset name: sample, tiny or paper
     state.update(preset=preset, run_dir=str(run.resolve()))
     if not (run/'run.json').exists(): save_run_metadata(run, dict(preset=preset, config=cfg, overrides=overrides or []))
     ov = {**_sized(state, cfg, budget_min, ov), **ov}  # explicit overrides win over the plan
+    if (state.get('budget') or {}).get('probe') and not any(n == 'precision' for _, n in ov):  # every stage uses the probe's precision
+        ov[(None, 'precision')] = state['budget']['probe']['precision']
     for step in todo:
         rec = state['steps'].get(step, {})
         if rec.get('status') == 'done' and step not in forced:
