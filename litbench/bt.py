@@ -61,34 +61,25 @@ def pair_accuracy(r_chosen, # rewards of the preferred stories
     return float((c > r).mean() + 0.5*(c == r).mean())
 
 # %% ../nbs/06_bt.ipynb #746b9a02
-def _devices(device=None, dtype=None) -> tuple:
-    "(device, weight dtype, autocast dtype or None) for scoring or training."
-    import torch
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    if isinstance(dtype, str): dtype = getattr(torch, dtype)
-    gpu_bf16 = device.type == 'cuda' and torch.cuda.is_bf16_supported()
-    if dtype is None: dtype = torch.bfloat16 if gpu_bf16 else torch.float32
-    autocast = torch.bfloat16 if device.type == 'cpu' and dtype == torch.float32 else None
-    return device, dtype, autocast
-
 class RewardModel:
     "A trained reward model with its tokenizer and input format: scores stories and pairs in length-sorted batches."
-    def __init__(self, model, tok, fmt:InputFormat, device=None, autocast=None):
-        self.model, self.tok, self.fmt, self.autocast = model.eval(), tok, fmt, autocast
+    def __init__(self, model, tok, fmt:InputFormat, device=None, precision:Precision|None=None):
+        self.model, self.tok, self.fmt = model.eval(), tok, fmt
         self.device = device or next(model.parameters()).device
+        self.precision = precision or Precision('fp32', self.device.type, 'given')
         self.n_truncated = 0  # texts cut to max_length, over all calls
 
     @classmethod
     def from_pretrained(cls, path:str|Path, # a trained model directory (or anything `load_base_model` takes)
                         device=None, # torch device; default cuda when available
-                        dtype=None, # weight dtype; default bf16 on capable GPUs, float32 on CPU
-                        autocast:bool=False, # bf16 autocast on CPU: about 2x faster, but scores then move with batch composition
+                        precision:str='auto', # auto, fp32, bf16 or fp16 (`choose_precision`)
                        ):
-        "Load a saved reward model, its tokenizer and `bt_format.json`."
-        device, dtype, ac = _devices(device, dtype)
-        autocast = ac if autocast else None  # float32 on CPU: a pair's scores do not depend on the batch it was scored in
-        model, tok = load_base_model(str(path), 'reward', dtype=dtype)
-        return cls(model.to(device), tok, InputFormat.load(path) if Path(path).is_dir() else InputFormat(), device, autocast)
+        "Load a saved reward model, its tokenizer and `bt_format.json`, in the precision the policy picks."
+        import torch
+        device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+        prec = choose_precision(precision, load_config(str(path)), device.type)
+        model, tok = load_base_model(str(path), 'reward', dtype=prec.inference_dtype())
+        return cls(model.to(device), tok, InputFormat.load(path) if Path(path).is_dir() else InputFormat(), device, prec)
 
     def _forward(self, ids:list):
         import torch
@@ -96,8 +87,7 @@ class RewardModel:
         x = torch.full((len(ids), n), self.tok.pad_token_id, dtype=torch.long)
         for j, i in enumerate(ids): x[j, :len(i)] = torch.tensor(i)
         x = x.to(self.device)
-        ac = torch.autocast(self.device.type, dtype=self.autocast) if self.autocast else contextlib.nullcontext()
-        with torch.inference_mode(), ac:
+        with torch.inference_mode(), self.precision.autocast():
             return self.model(input_ids=x, attention_mask=(x != self.tok.pad_token_id).long()).logits[:, 0].float().cpu().numpy()
 
     def score(self, texts:list, # stories
@@ -170,25 +160,20 @@ def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
 
 # %% ../nbs/06_bt.ipynb #17b5aac9
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
-              grad_ckpt:bool, has_eval:bool, bf16:bool) -> RewardConfig:
+              grad_ckpt:bool, has_eval:bool, prec:Precision) -> RewardConfig:
     "The RewardConfig of a run: length-grouped batches, periodic evaluation and checkpoints, no TRL length filter."
     return RewardConfig(
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=None,
-        train_sampling_strategy='group_by_length', length_column_name='length', bf16=bf16,
-        activation_checkpointing=grad_ckpt, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
+        train_sampling_strategy='group_by_length', length_column_name='length', **prec.trainer_flags(),
+        gradient_checkpointing=grad_ckpt, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], disable_tqdm=False, dataloader_num_workers=0,
         use_cpu=not _cuda(), save_only_model=False)
 
 def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
-
-def _bf16_ok() -> bool:
-    "bf16 autocast pays off on CPU and on GPUs that support it."
-    import torch
-    return torch.cuda.is_bf16_supported() if torch.cuda.is_available() else True
 
 # %% ../nbs/06_bt.ipynb #fa2b6430
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
@@ -212,6 +197,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              separator:str='\n\n', # between prompt and story
              gradient_checkpointing:bool=False, # recompute activations in the backward pass
              val_frac:float=0.05, # share of prompts held out for validation
+             precision:str='auto', # auto (by the hardware), fp32, bf16 or fp16
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
@@ -236,11 +222,12 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     import torch
     model, tok = load_base_model(base_model, 'reward', dtype=torch.float32)
     trainable = freeze_lower(model, freeze_layers)
+    prec = choose_precision(precision, model); print(prec)
     tr_df, val_df = split_train_val(df, val_frac, seed) if len(df) >= 20 else (df, df.iloc[:0])
     tr_ds, cut_tr = pair_dataset(tok, tr_df, fmt)
     val_ds, cut_val = pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)
     args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing,
-                     val_ds is not None, _bf16_ok())
+                     val_ds is not None, prec)
     trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok)
     t0 = time.time()
     res = trainer.train(resume_from_checkpoint=resume)
@@ -249,7 +236,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                    output_dir=str(out), format=asdict(fmt), batch_plan=asdict(plan), trainable_params=trainable,
                    freeze_layers=freeze_layers, global_step=trainer.state.global_step, train_loss=res.training_loss,
                    pairs=dict(rows_unusable=unusable, train=len(tr_df), val=len(val_df), test=None if test_df is None else len(test_df)),
-                   truncated=dict(train=cut_tr, val=cut_val), train_time_s=round(train_time, 2),
+                   truncated=dict(train=cut_tr, val=cut_val), train_time_s=round(train_time, 2), precision=prec.record(),
                    train_tokens=int(trainer._total_train_tokens), padded_tokens=int(trainer.padded_tokens))
     metrics['tokens_per_s'] = round(metrics['train_tokens'] / max(train_time, 1e-9), 1)
     metrics['pairs_per_s'] = round(res.metrics.get('train_samples_per_second', 0.0), 3)
@@ -258,17 +245,17 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     trainer.accelerator.wait_for_everyone()
     if trainer.is_world_process_zero():
         trainer.save_model(str(out)); tok.save_pretrained(out); fmt.save(out)
-        sc = _final_scores(out, val_df, test_df)
+        sc = _final_scores(out, val_df, test_df, precision=prec.name)
         metrics['truncated'].update({k[10:]: sc.pop(k) for k in list(sc) if k.startswith('truncated_')})
         metrics.update(sc)
         write_json(out/'metrics.json', metrics)
-        save_run_metadata(out, config, seed)
+        save_run_metadata(out, config, seed, precision=prec.record())
     return metrics
 
 # %% ../nbs/06_bt.ipynb #f5045963
-def _final_scores(out:Path, val_df, test_df, batch_size:int=16) -> dict:
+def _final_scores(out:Path, val_df, test_df, batch_size:int=16, precision:str='auto') -> dict:
     "Validation and test accuracy of the saved model, through the scoring API (and its default batch size) the evaluation stage uses."
-    rm, m = RewardModel.from_pretrained(out), {}
+    rm, m = RewardModel.from_pretrained(out, precision=precision), {}
     for name, d in (('val', val_df), ('test', test_df)):
         if d is None or not len(d): continue
         c, r = rm.score_pairs(d['chosen_story'].tolist(), d['rejected_story'].tolist(), d['prompt'].tolist(), batch_size, progress=True)
@@ -305,6 +292,7 @@ def main(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, loc
          separator:str='\n\n', # between prompt and story
          gradient_checkpointing:store_true=False, # recompute activations in the backward pass
          val_frac:float=0.05, # share of prompts held out for validation
+         precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
         ):
     "Train a Bradley-Terry reward model on LitBench pairs (the seed's train_BTRM flags work unchanged)."
     m = train_bt(**{k: v for k, v in locals().items()})

@@ -91,6 +91,7 @@ def make_judge(kind:str, # bt, genrm, zero-shot, length or random
                model:str='', # model path or name (bt, genrm, zero-shot)
                both_orders:bool=False, batch_size:int=8, max_new_tokens:int|None=None, seed:int=0,
                max_length:int|None=None, # GenRM prompt limit in tokens (None = the model's saved setting)
+               precision:str='auto', # auto, fp32, bf16 or fp16 (`choose_precision`)
               ) -> Judge:
     "Build the judge of `kind`, loading its model."
     if kind == 'length': return LengthJudge()
@@ -102,8 +103,8 @@ def make_judge(kind:str, # bt, genrm, zero-shot, length or random
         if kind == 'bt': from litbench.bt import RewardModel
         else: from litbench.judge import GenRM
     except ImportError as e: raise LitbenchError(f'--kind {kind} needs {e.name}, which this installation lacks') from None
-    if kind == 'bt': return BTJudge(RewardModel.from_pretrained(model), model, batch_size)
-    g = GenRM.from_pretrained(model, **({'max_length': max_length} if max_length else {}))
+    if kind == 'bt': return BTJudge(RewardModel.from_pretrained(model, precision=precision), model, batch_size)
+    g = GenRM.from_pretrained(model, precision=precision, **({'max_length': max_length} if max_length else {}))
     return GenRMJudge(g, model, kind, both_orders, batch_size, max_new_tokens)
 
 def check_kinds(kinds:list, models:dict):
@@ -319,6 +320,7 @@ def evaluate(test:str, # rehydrated test CSV
              judges:dict|None=None, # already built judges by name (used instead of `kinds`)
              metrics_name:str='metrics.json', # file name of the metrics
              show:bool=False, # display the plots inline
+             precision:str='auto', # auto, fp32, bf16 or fp16 for the model judges
             ) -> dict:
     "Run judges on the test set; write predictions, metrics, plots and report.md; return the metrics."
     models = {'bt': bt_model, 'genrm': genrm_model, 'zero-shot': zero_shot_model}
@@ -330,11 +332,13 @@ def evaluate(test:str, # rehydrated test CSV
     metrics = {}
     for name in kinds_l:
         t0 = time.time()
-        j = judges[name] if judges else make_judge(name, models.get(name, ''), both_orders, batch_size, max_new_tokens, seed, max_length)
+        j = judges[name] if judges else make_judge(name, models.get(name, ''), both_orders, batch_size, max_new_tokens, seed, max_length, precision)
         res = judge_pairs(j, df, seed)
         ids = [c for c in ('chosen_comment_id', 'rejected_comment_id', 'prompt') if c in df]
         pd.concat([res[['pair']], df[ids].reset_index(drop=True), res.drop(columns='pair')], axis=1).to_csv(out/f'predictions_{name}.csv', index=False)
         metrics[name] = dict(judge_metrics(res, j, seed), cot=j.cot, seconds=round(time.time() - t0, 1))
+        prec = getattr(getattr(j, 'rm', None) or getattr(j, 'genrm', None), 'precision', None)
+        if prec is not None: metrics[name]['precision'] = prec.record(); print(f'{name}: {prec}')
         print(f"{name}: accuracy {metrics[name]['accuracy']['acc']:.3f} on {len(res)} pairs ({metrics[name]['seconds']} s)")
     figs = [plot_bins(metrics, 'by_length_diff', 'length difference, chosen − rejected (words)', out/'accuracy_by_length.png'),
             plot_bins(metrics, 'by_upvote_margin', 'relative upvote margin (chosen − rejected) / chosen', out/'accuracy_by_margin.png')]
@@ -367,12 +371,13 @@ def main(kind:str='length', # judge: bt, genrm, zero-shot, length or random (com
          max_new_tokens:int=0, # GenRM generation budget (0 = the GenRM default)
          max_length:int=0, # GenRM / zero-shot prompt limit in tokens (0 = the model's saved setting)
          seed:int=0, # presentation order, chance judge, bootstrap
+         precision:str='auto', # model judges: auto (chosen by the hardware), fp32, bf16 or fp16
         ):
     "Evaluate judges on the rehydrated LitBench test set: accuracy with 95% intervals, bias and calibration, report.md."
     test = test or str(find_rehydrated() or DATA_DIR/REHYDRATED_NAME)
     out = Path(output) if output else None
     r = evaluate(test, kind, model, model, model or SMOLLM2, both_orders, batch_size, max_new_tokens or None, max_length or None,
-                 out.parent if out else '', seed, metrics_name=out.name if out else 'metrics.json')
+                 out.parent if out else '', seed, metrics_name=out.name if out else 'metrics.json', precision=precision)
     t = r['test']
     print(f"{t['evaluated']} pairs evaluated ({t['pairs_in_file']} in {t['path']}, {t['incomplete_dropped']} incomplete dropped)")
     print(comparison_table(r['judges']).to_string(index=False))

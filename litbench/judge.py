@@ -5,16 +5,16 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
            'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'verdict_tokens', 'split_budget',
-           'fit_pair', 'parse_verdict', 'flip', 'combine', 'combine_probs', 'prob_verdict', 'GenRM', 'cpu_bf16_pays',
+           'fit_pair', 'parse_verdict', 'flip', 'combine', 'combine_probs', 'prob_verdict', 'GenRM',
            'small_vocab_model', 'verdict_metrics']
 
 # %% ../nbs/06a_judge.ipynb #d174bab4
-import math, re, time
+import contextlib, math, re, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import *
-from .models import load_base_model, resolve_model
+from .models import load_base_model, load_config, resolve_model
 
 # %% ../nbs/06a_judge.ipynb #2b4cd186
 STYLES = {
@@ -167,9 +167,11 @@ DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
 class GenRM:
     "A generative judge: `judge(story_a, story_b)` returns one verdict row per pair."
-    def __init__(self, model, tok, style:str='llama', use_cot:bool=False, max_length:int=2048, include_prompt:bool=False):
+    def __init__(self, model, tok, style:str='llama', use_cot:bool=False, max_length:int=2048, include_prompt:bool=False,
+                 precision:Precision|None=None):
         if style not in STYLES: raise LitbenchError(f'style must be one of {sorted(STYLES)}, got {style!r}')
         self.model, self.tok, self.style, self.use_cot = model, tok, style, bool(use_cot)
+        self.precision = precision or Precision('fp32', model.device.type, 'given')
         self.max_length, self.include_prompt = int(max_length), include_prompt
         self.tok.padding_side = 'left'
         self.stats = {}
@@ -178,53 +180,25 @@ class GenRM:
     def from_pretrained(cls, path_or_name:str, # trained GenRM dir, or any model `resolve_model` takes (zero-shot)
                         device:str|None=None, # 'cuda', 'cpu'; None picks cuda when available
                         style:str|None=None, use_cot:bool|None=None, max_length:int|None=None, # override the saved settings
+                        precision:str='auto', # auto, fp32, bf16 or fp16 (`choose_precision`)
                        ):
         "Load a judge; settings default to the model's `genrm.json`, else llama style, direct, 2048 tokens."
         import torch
         path = Path(resolve_model(path_or_name))
         cfg = read_json(path/GENRM_CONFIG) if (path/GENRM_CONFIG).is_file() else {}
-        model, tok = load_base_model(path_or_name, 'causal', padding_side='left')
         device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+        prec = choose_precision(precision, load_config(path_or_name), device)
+        model, tok = load_base_model(path_or_name, 'causal', padding_side='left', dtype=prec.inference_dtype())
         model.to(device).eval()
         pick = lambda v, k, d: v if v is not None else cfg.get(k, d)
         return cls(model, tok, pick(style, 'style', 'llama'), pick(use_cot, 'use_cot', False),
-                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False))
+                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False), prec)
 
     def settings(self) -> dict:
         "The prompt settings training used and judging must reproduce."
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
 # %% ../nbs/06a_judge.ipynb #b249b1a1
-def cpu_bf16_pays(model) -> bool:
-    "bf16 autocast speeds up CPU matmuls of real models (about 2x for SmolLM2) but slows toy ones (hidden size < 256)."
-    return (getattr(model.config.get_text_config(), 'hidden_size', 0) or 0) >= 256
-
-def _autocast(model):
-    "bf16 autocast for a float32 model on CPU when it pays, else a no-op context."
-    import torch
-    on = model.device.type == 'cpu' and next(model.parameters()).dtype == torch.float32 and cpu_bf16_pays(model)
-    return torch.autocast('cpu', dtype=torch.bfloat16, enabled=on)
-
-def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int) -> list:
-    "Greedy continuations (token lists) for `id_lists`, batched by sorted length, returned in input order."
-    import torch
-    order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
-    out, dev = [None] * len(id_lists), model.device
-    pad, eos = tok.pad_token_id, model.generation_config.eos_token_id
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s+batch_size]
-        width = max(len(id_lists[i]) for i in idx)
-        ids = torch.full((len(idx), width), pad, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for r, i in enumerate(idx):
-            n = len(id_lists[i]); ids[r, width-n:] = torch.tensor(id_lists[i]); mask[r, width-n:] = 1
-        with torch.inference_mode(), _autocast(model):
-            gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
-                                 do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
-        for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
-    return out
-
-# %% ../nbs/06a_judge.ipynb #05629f6d
 def _left_pad(id_lists:list, pad:int) -> tuple:
     "`(input_ids, attention_mask, position_ids)` of token lists left-padded to the longest; positions start at 0 on the first real token."
     import torch
@@ -233,7 +207,23 @@ def _left_pad(id_lists:list, pad:int) -> tuple:
     for r, x in enumerate(id_lists): ids[r, w-len(x):] = torch.tensor(x); mask[r, w-len(x):] = 1
     return ids, mask, (mask.cumsum(1) - 1).clamp(min=0)
 
-def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch_size:int) -> tuple:
+def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, precision:Precision|None=None) -> list:
+    "Greedy continuations (token lists) for `id_lists`, batched by sorted length, returned in input order."
+    import torch
+    order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
+    out, dev = [None] * len(id_lists), model.device
+    pad, eos = tok.pad_token_id, model.generation_config.eos_token_id
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s+batch_size]
+        ids, mask, _ = _left_pad([id_lists[i] for i in idx], pad); width = ids.shape[1]
+        with torch.inference_mode(), (precision.autocast() if precision else contextlib.nullcontext()):
+            gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
+                                 do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
+        for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
+    return out
+
+# %% ../nbs/06a_judge.ipynb #05629f6d
+def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch_size:int, precision:Precision|None=None) -> tuple:
     "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch, logits of the last position only."
     import torch
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
@@ -241,7 +231,7 @@ def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch
     for s in range(0, len(order), batch_size):
         idx = order[s:s+batch_size]
         ids, mask, pos = _left_pad([id_lists[i] for i in idx], pad)
-        with torch.inference_mode(), _autocast(model):
+        with torch.inference_mode(), (precision.autocast() if precision else contextlib.nullcontext()):
             lg = model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev), logits_to_keep=1).logits[:, -1]
         lp, r = lg.float().log_softmax(-1).cpu(), torch.arange(len(idx))
         la[idx], lb[idx] = lp[r, [id_a[i] for i in idx]].numpy(), lp[r, [id_b[i] for i in idx]].numpy()
@@ -262,7 +252,7 @@ def prompt_ids(self:GenRM, story_a:list, story_b:list, max_new_tokens:int, writi
 @patch
 def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16) -> list:
     "Decoded greedy answers to prompt token lists, cut at the first end-of-sequence token."
-    outs = _gen_batches(self.model, self.tok, id_lists, batch_size, max_new_tokens)
+    outs = _gen_batches(self.model, self.tok, id_lists, batch_size, max_new_tokens, self.precision)
     eos = self.model.generation_config.eos_token_id
     eos = set(eos if isinstance(eos, (list, tuple)) else [eos]) | {self.tok.eos_token_id, self.tok.pad_token_id}
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
@@ -283,7 +273,7 @@ def verdict_inputs(self:GenRM, story_a:list, story_b:list, writing_prompts:list|
 def verdict_probs(self:GenRM, story_a:list, story_b:list, batch_size:int=8, writing_prompts:list|None=None) -> tuple:
     "`(P(story A wins), P(A) + P(B), truncated)` per pair from the logits at the verdict position: P(A) against P(B), renormalized."
     ids, ta, tb, cut = self.verdict_inputs(story_a, story_b, writing_prompts)
-    la, lb = _verdict_logprobs(self.model, self.tok.pad_token_id, ids, ta, tb, batch_size)
+    la, lb = _verdict_logprobs(self.model, self.tok.pad_token_id, ids, ta, tb, batch_size, self.precision)
     return 1 / (1 + np.exp(lb - la)), np.exp(la) + np.exp(lb), cut
 
 @patch

@@ -225,8 +225,10 @@ def main(preset:str='sample', # sample (CPU, offline), tiny (smoke test) or pape
          force:str=None, # comma-separated steps to rerun even when finished (or all)
          log_output:bool=False, # stream each notebook's output
          examples:bool=False, # also run each notebook's examples (its tests), not only its stage
+         precision:str=None, # auto, fp32, bf16 or fp16 for every step that trains, scores or judges (default: auto)
         ):
     "Run the LitBench chain headless with papermill into one run directory."
+    if precision: p = [f'precision={precision}'] + list(p or [])
     s = run_pipeline(preset, steps, out, p, force, log_output, examples)
     print(f"\nrun directory: {s['run_dir']}")
     for r in s['steps']: print(f"  {r['step']:10} {r['status']:7} {r['seconds'] or 0:7.1f} s  {r['output']}")
