@@ -224,16 +224,19 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, 
 
 # %% ../nbs/06a_judge.ipynb #05629f6d
 def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch_size:int, precision:Precision|None=None) -> tuple:
-    "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch, logits of the last position only."
+    "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch, the output layer on the last position only."
     import torch
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
     la, lb, dev = np.zeros(len(id_lists)), np.zeros(len(id_lists)), model.device
     for s in range(0, len(order), batch_size):
         idx = order[s:s+batch_size]
         ids, mask, pos = _left_pad([id_lists[i] for i in idx], pad)
-        with torch.inference_mode(), (precision.autocast() if precision else contextlib.nullcontext()):
-            lg = model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev), logits_to_keep=1).logits[:, -1]
-        lp, r = lg.float().log_softmax(-1).cpu(), torch.arange(len(idx))
+        with torch.inference_mode():
+            with precision.autocast() if precision else contextlib.nullcontext():
+                h = model.base_model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev)).last_hidden_state[:, -1]
+            head = model.get_output_embeddings()  # in float32: bf16 logits would round near-equal P(A), P(B) into ties
+            lg = torch.nn.functional.linear(h.float(), head.weight.float(), None if head.bias is None else head.bias.float())
+        lp, r = lg.log_softmax(-1).cpu(), torch.arange(len(idx))
         la[idx], lb[idx] = lp[r, [id_a[i] for i in idx]].numpy(), lp[r, [id_b[i] for i in idx]].numpy()
     return la, lb
 
@@ -364,13 +367,18 @@ def small_vocab_model(out:str|Path, # directory to write the model and tokenizer
 
 # %% ../nbs/06a_judge.ipynb #7c33577f
 def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
-    "Accuracy (no answer counts as wrong), parse rate, order agreement and truncations of a `judge` result."
-    lab = pd.Series(list(labels), dtype=object)
-    m = dict(n=len(res), accuracy=float((res.verdict.values == lab.values).mean()) if len(res) else None,
+    "Accuracy (no answer counts as wrong), parse rate, order agreement, accuracy by the chosen story's position, and truncations of a `judge` result."
+    lab = pd.Series(list(labels), dtype=object).values
+    m = dict(n=len(res), accuracy=float((res.verdict.values == lab).mean()) if len(res) else None,
              answer_rate=float(res.verdict.notna().mean()) if len(res) else None,
              parse_rate=float(res.parsed.mean()) if len(res) else None, truncated=int(res.truncated.sum()))
+    if 'p_a' in res: m['mean_confidence'] = float(np.maximum(res.p_a, 1 - res.p_a).mean()) if len(res) else None
     if 'agree' in res:
         both = res.agree.notna()
         m['order_agreement'] = float(res.agree[both].astype(bool).mean()) if both.any() else None
-        m['accuracy_ab'] = float((res.verdict_ab.values == lab.values).mean()) if len(res) else None
+        m['accuracy_ab'] = float((res.verdict_ab.values == lab).mean()) if len(res) else None
+        ab, ba, a = res.verdict_ab.values == lab, res.verdict_ba.values == lab, lab == 'A'
+        mean = lambda x: float(np.mean(x)) if len(x) else None
+        m['accuracy_chosen_first'] = mean(np.concatenate([ab[a], ba[~a]]))  # the swapped pass shows B's story first
+        m['accuracy_chosen_second'] = mean(np.concatenate([ab[~a], ba[a]]))
     return m
