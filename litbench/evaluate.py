@@ -71,7 +71,7 @@ class BTJudge(Judge):
 
 # %% ../nbs/08_eval.ipynb #f939477c
 class GenRMJudge(Judge):
-    "A generative judge (trained GenRM or an untrained instruct model): parses `Preferred: A|B`."
+    "A generative judge (trained GenRM or an untrained instruct model): verdicts and probabilities from the logits (direct), or parsed `Preferred: A|B` (chain-of-thought)."
     positional = True
     def __init__(self, genrm, model:str='', kind:str='genrm', both_orders:bool=False, batch_size:int=8, max_new_tokens:int|None=None):
         self.genrm, self.model, self.kind, self.both, self.bs, self.mnt = genrm, model, kind, both_orders, batch_size, max_new_tokens or None
