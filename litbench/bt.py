@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['FORMAT_FILE', 'InputFormat', 'encode', 'pair_accuracy', 'RewardModel', 'pair_dataset', 'load_pairs', 'BTTrainer',
-           'bt_config', 'train_bt', 'main']
+           'bt_config', 'check_bt_args', 'train_bt', 'main']
 
 # %% ../nbs/06_bt.ipynb #eeb39133
 import contextlib, json, math, os, shutil, tempfile, time, warnings
@@ -15,6 +15,7 @@ import pandas as pd
 from .core import *
 from .data import *
 from .models import *
+from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/06_bt.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -103,9 +104,11 @@ class RewardModel:
         starts = range(0, len(ids), batch_size)
         if progress:
             from tqdm.auto import tqdm; starts = tqdm(starts, desc='scoring')
+        beat = Progress('bt scoring', len(ids))
         for s in starts:
             b = order[s:s+batch_size]
             out[b] = self._forward([ids[k] for k in b])
+            beat.update(min(s + batch_size, len(ids)), force=s + batch_size >= len(ids))
         return out
 
     def score_pairs(self, chosen:list, rejected:list, # the two stories of each pair
@@ -140,9 +143,10 @@ def load_pairs(src:str, # hub id or local file of training pairs
 # %% ../nbs/06_bt.ipynb #03fa2df0
 from trl import RewardConfig, RewardTrainer
 
-class BTTrainer(RewardTrainer):
-    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens."
+class BTTrainer(PackingMixin, RewardTrainer):
+    "RewardTrainer keeping the `length` column for length-grouped batches and counting padded tokens; packed micro-batches once `enable_packing` ran."
     padded_tokens = 0
+    def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)  # own signature: TRL's names peft types the docs cannot resolve
     def _set_signature_columns_if_needed(self):
         if self._signature_columns is None: self._signature_columns = ['chosen_ids', 'rejected_ids', 'margin', 'length']
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -152,11 +156,11 @@ class BTTrainer(RewardTrainer):
 
 # %% ../nbs/06_bt.ipynb #9335a548
 def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
-    "The test table to score after training, or None."
-    if test: return load_rehydrated(test)
-    if sample_ref: return load_rehydrated(sample_ref, verbose=False)
+    "The test pairs to score after training (any table with chosen_story and rejected_story), or None."
+    if test: return load_test_pairs(test)[0]
+    if sample_ref: return load_test_pairs(sample_ref, verbose=False)[0]
     p = find_rehydrated(data_dir)
-    return load_rehydrated(p) if p else None
+    return load_test_pairs(p)[0] if p else None
 
 # %% ../nbs/06_bt.ipynb #17b5aac9
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
@@ -166,7 +170,7 @@ def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_st
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=None,
-        train_sampling_strategy='group_by_length', length_column_name='length', **prec.trainer_flags(),
+        length_column_name='length', **length_grouping_args(), **prec.trainer_flags(),
         gradient_checkpointing=grad_ckpt, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], disable_tqdm=False, dataloader_num_workers=0,
@@ -174,6 +178,25 @@ def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_st
 
 def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
+
+# %% ../nbs/06_bt.ipynb #d8f7b675
+def check_bt_args(base_model:str, train:str, test:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
+                  gradient_accumulation_steps:int, max_length:int, learning_rate:float, keep_checkpoints:int, max_steps:int,
+                  report_to:str, freeze_layers:int, val_frac:float, precision:str='auto', resume_from_checkpoint:str='', **_):
+    "Check every argument of `train_bt` cheaply (model config, table headers, ranges) and report all problems at once."
+    with Checks() as c:
+        c.call('base_model', load_config, base_model)
+        check_table(c, 'train', train, SCHEMAS['train'].required, SCHEMAS['train'].name)
+        check_table(c, 'test', test, SCHEMAS['pairs'].required, 'a test set of pairs')
+        if output_dir: c.out_dir('output_dir', output_dir)
+        c.number('epochs', epochs, 0); c.number('learning_rate', learning_rate, 0); c.number('val_frac', val_frac, 1e-9, 1 - 1e-9)
+        for k, v, lo in (('batch_size', batch_size, 1), ('target_batch_size', target_batch_size, 1), ('keep_checkpoints', keep_checkpoints, 1),
+                         ('gradient_accumulation_steps', gradient_accumulation_steps, 0), ('freeze_layers', freeze_layers, 0), ('max_steps', max_steps, -1)):
+            c.number(k, v, lo, integer=True)
+        c.that(max_steps != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
+        if c.number('max_length', max_length, 2, integer=True): c.that(max_length >= 16, 'max_length', f'{max_length} tokens leave no room for a story; use at least 16')
+        c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
+        if resume_from_checkpoint not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, resume_from_checkpoint, None)
 
 # %% ../nbs/06_bt.ipynb #fa2b6430
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'
@@ -198,11 +221,12 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              gradient_checkpointing:bool=False, # recompute activations in the backward pass
              val_frac:float=0.05, # share of prompts held out for validation
              precision:str='auto', # auto (by the hardware), fp32, bf16 or fp16
+             packing:bool=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+             max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
-    load_config(base_model)  # fail fast on a bad model name
-    if report_to not in ('', 'none', 'wandb', 'tensorboard'): raise LitbenchError(f'--report_to must be none, wandb or tensorboard, got {report_to!r}')
+    check_bt_args(**config)  # every argument, before any data or model loads
     sample_ref = None
     if not train:
         tmp = Path(tempfile.mkdtemp(prefix='litbench_bt_'))
@@ -228,8 +252,10 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     val_ds, cut_val = pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)
     args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing,
                      val_ds is not None, prec)
-    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok)
-    t0 = time.time()
+    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok,
+                        callbacks=[heartbeat('bt train')])
+    pk = enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
+    reset_peak_memory(); t0 = time.time()
     res = trainer.train(resume_from_checkpoint=resume)
     train_time = time.time() - t0
     metrics = dict(base_model=base_model, train=str(train), test=str(test or sample_ref or find_rehydrated(data_dir) or ''),
@@ -239,7 +265,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
                    truncated=dict(train=cut_tr, val=cut_val), train_time_s=round(train_time, 2), precision=prec.record(),
                    train_tokens=int(trainer._total_train_tokens), padded_tokens=int(trainer.padded_tokens))
     metrics['tokens_per_s'] = round(metrics['train_tokens'] / max(train_time, 1e-9), 1)
-    metrics['pairs_per_s'] = round(res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics['pairs_per_s'] = round(trainer.state.global_step*plan.effective/max(train_time, 1e-9) if pk else res.metrics.get('train_samples_per_second', 0.0), 3)
+    metrics.update(packing=packing_metrics(trainer) if pk else None, peak_gpu_memory_gib=gpu_peak_memory())
     metrics['padding_overhead'] = round(metrics['padded_tokens'] / max(1, metrics['train_tokens']), 3)
     metrics['eval_history'] = [h for h in trainer.state.log_history if 'eval_loss' in h]
     trainer.accelerator.wait_for_everyone()
@@ -258,7 +285,7 @@ def _final_scores(out:Path, val_df, test_df, batch_size:int=16, precision:str='a
     rm, m = RewardModel.from_pretrained(out, precision=precision), {}
     for name, d in (('val', val_df), ('test', test_df)):
         if d is None or not len(d): continue
-        c, r = rm.score_pairs(d['chosen_story'].tolist(), d['rejected_story'].tolist(), d['prompt'].tolist(), batch_size, progress=True)
+        c, r = rm.score_pairs(d['chosen_story'].tolist(), d['rejected_story'].tolist(), d['prompt'].tolist() if 'prompt' in d else None, batch_size, progress=True)
         m[f'{name}_accuracy'] = pair_accuracy(c, r)
         m[f'{name}_margin'] = float(np.mean(c - r))
         m[f'truncated_{name}'] = rm.n_truncated; rm.n_truncated = 0
@@ -293,6 +320,8 @@ def main(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, loc
          gradient_checkpointing:store_true=False, # recompute activations in the backward pass
          val_frac:float=0.05, # share of prompts held out for validation
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
+         packing:store_true=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
+         max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
         ):
     "Train a Bradley-Terry reward model on LitBench pairs (the seed's train_BTRM flags work unchanged)."
     m = train_bt(**{k: v for k, v in locals().items()})

@@ -4,13 +4,14 @@
 
 # %% auto #0
 __all__ = ['TRAIN_HUB', 'TEST_HUB', 'RATIONALES_HUB', 'REHYDRATED_NAME', 'STATUSES', 'SCHEMAS', 'READERS', 'CORRUPTION',
-           'SAMPLE_NOTE', 'Schema', 'DataError', 'read_table', 'is_hub_id', 'load_frame', 'row_problems', 'validate',
-           'load_train', 'load_test_ids', 'load_rationales', 'find_rehydrated', 'load_rehydrated', 'split_train_val',
-           'coherent_story', 'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test',
+           'SAMPLE_NOTE', 'Schema', 'DataError', 'read_table', 'is_hub_id', 'load_frame', 'table_columns',
+           'check_table', 'as_text', 'row_problems', 'validate', 'load_train', 'load_test_ids', 'load_rationales',
+           'find_rehydrated', 'load_rehydrated', 'load_test_pairs', 'split_train_val', 'coherent_story',
+           'corrupt_story', 'fmt_time', 'sample_train', 'sample_rationales', 'sample_test', 'write_dumps',
            'make_sample', 'length_baseline', 'summarize', 'sample_data_cli']
 
 # %% ../nbs/01_data.ipynb #c1882d1d
-import json, math, random, re, string
+import csv, json, math, random, re, string
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +46,11 @@ SCHEMAS = dict(
                       'chosen_comment_score', 'rejected_comment_score', 'chosen_username', 'rejected_username',
                       'chosen_timestamp', 'rejected_timestamp'), stories=('chosen_story', 'rejected_story'),
                       pair=('chosen_story', 'rejected_story'), optional=('chosen_status', 'rejected_status')),
+    pairs=Schema('pair table', ('chosen_story', 'rejected_story'), stories=('chosen_story', 'rejected_story'),
+                 pair=('chosen_story', 'rejected_story'),
+                 optional=('prompt', 'chosen_upvotes', 'rejected_upvotes', 'chosen_comment_score', 'rejected_comment_score',
+                           'chosen_timestamp', 'rejected_timestamp', 'chosen_comment_id', 'rejected_comment_id',
+                           'chosen_status', 'rejected_status')),
     rationales=Schema('LitBench-Rationales', ('prompt', 'story_a', 'story_b', 'chosen_story', 'rationale'),
                       stories=('story_a', 'story_b'), pair=('story_a', 'story_b'), label='chosen_story'),
 )
@@ -54,16 +60,46 @@ class DataError(LitbenchError):
     "A dataset that cannot be used as given; the message names the file, column and rows."
 
 # %% ../nbs/01_data.ipynb #d6e960c0
-READERS = {'.csv': pd.read_csv, '.parquet': pd.read_parquet, '.jsonl': lambda p: pd.read_json(p, lines=True),
+READERS = {'.csv': pd.read_csv, '.parquet': pd.read_parquet, '.jsonl': lambda p, **kw: pd.read_json(p, lines=True, **kw),
            '.json': pd.read_json}
 
-def read_table(path:str|Path) -> pd.DataFrame:
-    "Read a local csv, parquet, jsonl or json table, with a clear error for a missing or unreadable file."
-    path = Path(path)
+def _encoding(path:Path) -> str:
+    "utf-16 when the file starts with its byte-order mark, else utf-8 (a UTF-8 BOM is skipped)."
+    with open(path, 'rb') as f: head = f.read(2)
+    return 'utf-16' if head in (b'\xff\xfe', b'\xfe\xff') else 'utf-8-sig'
+
+def _csv_header(path:Path, enc:str) -> list:
+    "The header row of a CSV, as written (pandas renames duplicates to `name.1`)."
+    with open(path, encoding=enc, newline='') as f: return next(csv.reader(f), [])
+
+def _first_line(e:Exception) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+
+# %% ../nbs/01_data.ipynb #63213626
+def read_table(path:str|Path, # a local csv, parquet, jsonl or json file
+               nrows:int|None=None, # read only the first rows (csv, jsonl): a cheap look at the columns
+               **kwargs, # passed to the pandas reader (e.g. `dtype=str` for a csv)
+              ) -> pd.DataFrame:
+    "Read a local table; any file that cannot be a table (missing, empty, not UTF-8, duplicated columns) is one `DataError` naming it."
+    path = Path(path); fmt = path.suffix.lower()
+    if path.is_dir(): raise DataError(f'{path}: is a directory, not a table file')
     if not path.is_file(): raise DataError(f'{path}: no such file')
-    if path.suffix not in READERS: raise DataError(f'{path}: unknown format {path.suffix!r}; use one of {sorted(READERS)}')
-    try: return READERS[path.suffix](path, **({'keep_default_na': False} if path.suffix == '.csv' else {}))
-    except Exception as e: raise DataError(f'{path}: cannot read as {path.suffix[1:]}: {e}') from None
+    if fmt not in READERS: raise DataError(f'{path}: unknown format {path.suffix!r}; use one of {sorted(READERS)}')
+    if path.stat().st_size == 0: raise DataError(f'{path}: empty file (0 bytes); expected a {fmt[1:]} table with a header row')
+    kw = dict(kwargs, **({'nrows': nrows} if nrows and fmt in ('.csv', '.jsonl') else {}))
+    try:
+        if fmt in ('.csv', '.jsonl', '.json'): kw['encoding'] = enc = _encoding(path)
+        if fmt == '.csv': kw['keep_default_na'] = False; head = _csv_header(path, enc)
+        df = READERS[fmt](path, **kw)
+    except UnicodeError as e: raise DataError(f'{path}: not UTF-8 text ({_first_line(e)}); save it as UTF-8') from None
+    except pd.errors.EmptyDataError: raise DataError(f'{path}: no columns (only blank lines)') from None
+    except Exception as e: raise DataError(f'{path}: cannot read as {fmt[1:]}: {_first_line(e)}') from None
+    names = head if fmt == '.csv' else list(map(str, df.columns))
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup: raise DataError(f'{path}: duplicated column(s) {dup}; each column name must appear once')
+    if not len(df.columns): raise DataError(f'{path}: no columns')
+    if fmt == '.csv' and len(names) == 1 and (sep := next((s for s in ';\t|' if s in names[0]), None)):
+        raise DataError(f'{path}: one column {names[0][:60]!r}: the file looks separated by {sep!r}, not commas; save it as comma-separated')
+    return df
 
 # %% ../nbs/01_data.ipynb #16061a22
 def is_hub_id(src:str) -> bool:
@@ -82,11 +118,42 @@ def load_frame(src:str|Path, # hub id (`org/name`) or local csv/parquet/jsonl pa
         raise DataError(f'{src}: could not load split {split!r} from the Hugging Face hub ({type(e).__name__}: {str(e)[:200]}). '
                         'Offline? Pass a local file, or make sample data with `litbench_sample_data`.') from None
 
+# %% ../nbs/01_data.ipynb #81528d4e
+def table_columns(src:str|Path) -> list:
+    "The column names of a local table, read cheaply (header, schema or first rows); `DataError` if it is not a readable table."
+    p = Path(src)
+    if p.suffix.lower() == '.parquet' and p.is_file() and p.stat().st_size:
+        try:
+            import pyarrow.parquet as pq; names = pq.read_schema(p).names
+        except Exception as e: raise DataError(f'{p}: cannot read as parquet: {_first_line(e)}') from None
+        dup = sorted({c for c in names if names.count(c) > 1})
+        if dup: raise DataError(f'{p}: duplicated column(s) {dup}; each column name must appear once')
+        return [c for c in names if not c.startswith('__index_level_')]
+    return list(map(str, read_table(p, nrows=5).columns))
+
+def check_table(c:Checks, arg:str, # the checks to add to; the argument's name
+                src:str|Path, # hub id or local file ('' skips)
+                required:tuple=(), # columns it must have
+                what:str='table', # what it is, for the message
+               ) -> bool:
+    "Check, cheaply and before any work, that `src` is a readable table with `required` columns (hub ids are checked when loaded)."
+    if not src or is_hub_id(src): return True
+    cols = c.call(arg, table_columns, src)
+    if cols is None: return False
+    missing = [k for k in required if k not in cols]
+    if missing and tuple(required) == SCHEMAS['pairs'].required: return c.add(arg, str(_story_columns_missing(pd.DataFrame(columns=cols), src)))
+    return c.that(not missing, arg, f'{src}: missing column(s) {missing} for {what}; found {cols[:12]}{" …" if len(cols) > 12 else ""}')
+
 # %% ../nbs/01_data.ipynb #d8d0f0e2
 def _rows(mask, k=5) -> str:
     "The first `k` 1-based row numbers where `mask` is true."
     idx = [i+1 for i, v in enumerate(mask) if v]
     return ', '.join(map(str, idx[:k])) + (f' … ({len(idx)} in all)' if len(idx) > k else '')
+
+def as_text(df:pd.DataFrame, cols) -> pd.DataFrame:
+    "`df` with columns `cols` (those present) as strings: missing values become '', numbers and lists their text."
+    fix = {c: df[c].map(lambda v: '' if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for c in cols if c in df}
+    return df.assign(**fix) if fix else df
 
 def _blank(s:pd.Series) -> pd.Series:
     "True where a cell is missing or only whitespace."
@@ -112,6 +179,7 @@ def validate(df:pd.DataFrame, # the table to check
     s = SCHEMAS[kind]
     missing = [c for c in s.required if c not in df.columns]
     if missing: raise DataError(f'{source}: missing column(s) {missing} for {s.name}; found {list(df.columns)}')
+    df = as_text(df, (*s.stories, 'prompt'))  # numbers, lists or NaN where text belongs
     probs = row_problems(df, s)
     if s.label:
         lab = df[s.label].astype(str).str.strip().str.upper()
@@ -167,20 +235,64 @@ def load_rehydrated(path:str|Path|None=None, # the CSV; None looks in `data_dir`
     if not complete_only: return df
     return validate(df, 'rehydrated', str(path), verbose=verbose)
 
+# %% ../nbs/01_data.ipynb #06a91464
+def _story_columns_missing(df:pd.DataFrame, src) -> DataError:
+    "An error that says what the table looks like when it has no story columns."
+    cols, missing = list(df.columns), [c for c in SCHEMAS['pairs'].required if c not in df.columns]
+    hint = (f'; it holds comment IDs only: rehydrate it first (`litbench_rehydrate --ids {src}`)'
+            if set(SCHEMAS['test_ids'].required) <= set(cols) else
+            '; it looks like a rationales table (story_a, story_b): use it with the GenRM stage' if {'story_a', 'story_b'} <= set(cols) else '')
+    return DataError(f'{src}: missing column(s) {missing} for a test set of pairs{hint}; found {cols[:12]}')
+
+def load_test_pairs(src:str|Path, # hub id or local csv/parquet/jsonl with chosen_story and rejected_story
+                    complete_only:bool=True, # drop incomplete and unusable pairs (with a printed count)
+                    verbose:bool=True, # print what was dropped
+                    split:str='train', # hub split
+                   ) -> tuple:
+    "Any table of pairs as a test set: `(pairs, info)`; info counts the pairs in the file, those dropped, and the optional columns absent."
+    raw = load_frame(src, split)
+    if any(c not in raw.columns for c in SCHEMAS['pairs'].required): raise _story_columns_missing(raw, src)
+    raw = raw.reset_index(drop=True)
+    raw = as_text(raw, ('chosen_story', 'rejected_story', 'prompt'))
+    info = dict(path=str(src), pairs_in_file=len(raw), missing=[c for c in SCHEMAS['pairs'].optional if c not in raw.columns])
+    df = raw
+    if complete_only:
+        st = [raw[c].astype(str).str.strip().str.lower() for c in ('chosen_status', 'rejected_status') if c in raw]
+        ok = pd.concat([s.isin(['ok', '']) for s in st], axis=1).all(axis=1) if st else pd.Series(True, index=raw.index)
+        if verbose and (~ok).any(): print(f'{src}: dropped {(~ok).sum()} of {len(raw)} pairs whose status is not ok (deleted, removed, missing)')
+        df = validate(raw[ok], 'pairs', str(src), verbose=verbose)
+    return df, dict(info, incomplete_dropped=len(raw) - len(df), evaluated=len(df))
+
 # %% ../nbs/01_data.ipynb #cd63ba8e
+def _row_split(df:pd.DataFrame, val_frac:float, seed:int) -> tuple:
+    "Seeded split by row: at least one row on each side."
+    idx = list(range(len(df))); random.Random(seed).shuffle(idx)
+    k = min(len(df) - 1, max(1, round(len(df)*val_frac)))
+    is_val = pd.Series(False, index=range(len(df))); is_val[idx[:k]] = True
+    d = df.reset_index(drop=True)
+    return d[~is_val].reset_index(drop=True), d[is_val].reset_index(drop=True)
+
 def split_train_val(df:pd.DataFrame, # training pairs
                     val_frac:float=0.05, # share of prompts held out
                     seed:int=42, # split seed
                     group:str|None='prompt', # column whose values never straddle the split
                    ) -> tuple:
-    "Seeded train/validation split of `df`, grouped by `group`."
+    "Seeded train/validation split of `df`, grouped by `group`; a split by row (with a printed warning) when grouping cannot give both sides enough rows."
     if not 0 < val_frac < 1: raise LitbenchError(f'val_frac must be in (0, 1), got {val_frac}')
+    if len(df) < 2: raise LitbenchError(f'a train/validation split needs at least 2 pairs; got {len(df)}')
     keys = df[group] if group and group in df.columns else pd.Series(range(len(df)), index=df.index)
     uniq = sorted(keys.astype(str).unique())
     random.Random(seed).shuffle(uniq)
     held = set(uniq[:max(1, round(len(uniq)*val_frac))])
     is_val = keys.astype(str).isin(held)
-    return df[~is_val].reset_index(drop=True), df[is_val].reset_index(drop=True)
+    n_val = int(is_val.sum())
+    if 0 < n_val and len(df) - n_val >= max(1, (1 - 3*val_frac)*len(df)):
+        return df[~is_val].reset_index(drop=True), df[is_val].reset_index(drop=True)
+    tr, va = _row_split(df, val_frac, seed)
+    print(f'warning: {len(uniq)} distinct {group} value(s) cannot give a {val_frac:g} validation share by {group} '
+          f'(grouped: {len(df) - n_val} train / {n_val} validation rows); split by row instead ({len(tr)} / {len(va)}), '
+          f'so validation pairs may share a {group} with training pairs')
+    return tr, va
 
 # %% ../nbs/01_data.ipynb #7f3cc5ca
 _NAMES = 'Mara Theo Ines Caleb Yusuf Priya Anselm Lena Odile Ravi Juno Silas Nadia Tobias Wren Imre'.split()
@@ -329,6 +441,22 @@ def sample_test(n_pairs:int=120, # approximate number of test pairs
     ref = pd.DataFrame(ref)[cols].astype({'chosen_comment_score': 'Int64', 'rejected_comment_score': 'Int64'})  # scores are integers
     return pd.DataFrame(ids), dict(comments=comments, posts=posts), ref
 
+# %% ../nbs/01_data.ipynb #b8f2aaca
+def write_dumps(snap:dict, # a Reddit snapshot: {comments: {id: …}, posts: {id: …}}
+                out_dir:str|Path, # directory to write into
+                subreddit:str='WritingPrompts', # names the files, as the per-subreddit archives do
+               ) -> dict:
+    "Write `snap` as Reddit dump files (zstd with a long window, one JSON object a line, oldest first); return their paths."
+    import zstandard  # only the dump writers and readers need it
+    paths = {}
+    for kind, key in (('comments', 'comments'), ('submissions', 'posts')):
+        z = zstandard.ZstdCompressor(compression_params=zstandard.ZstdCompressionParameters.from_level(3, window_log=28)).compressobj()
+        rows = sorted(snap[key].values(), key=lambda r: r['created_utc'])
+        data = ''.join(json.dumps(dict(r, subreddit=subreddit)) + '\n' for r in rows).encode()
+        paths[f'dump_{kind}'] = atomic_write(Path(out_dir)/f'{subreddit}_{kind}.zst', z.compress(data) + z.flush())
+    return paths
+
+
 # %% ../nbs/01_data.ipynb #fd48dc25
 SAMPLE_NOTE = ('SYNTHETIC sample data made by litbench.data.make_sample for offline runs and tests. '
                'It is LitBench-shaped but not Reddit data: stories are templated, preferences are by construction.')
@@ -348,6 +476,7 @@ def make_sample(out_dir:str|Path, # directory to write into (created)
     write_json(paths['snapshot'], dict(note=SAMPLE_NOTE, **snap))
     atomic_write(paths['reference'], ref.to_csv(index=False))
     atomic_write(paths['readme'], SAMPLE_NOTE + '\n')
+    paths.update(write_dumps(snap, out))
     return paths
 
 # %% ../nbs/01_data.ipynb #d26f175e
@@ -376,4 +505,7 @@ def sample_data_cli(out:str='data/sample', # directory to write the synthetic sa
                     seed:int=0, # generator seed
                    ):
     "Write the synthetic LitBench-shaped sample data for offline runs."
+    with Checks() as c:
+        c.out_dir('out', out)
+        for k, v in (('n_train', n_train), ('n_test', n_test), ('n_rationales', n_rationales)): c.number(k, v, 1, integer=True)
     for k, p in make_sample(out, n_train, n_test, n_rationales, seed).items(): print(f'{k:10} {p}')

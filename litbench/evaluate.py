@@ -7,7 +7,7 @@ __all__ = ['JUDGE_KINDS', 'LEN_EDGES', 'MARGIN_EDGES', 'CONF_EDGES', 'PAPER', 'P
            'word_counts', 'BTJudge', 'GenRMJudge', 'make_judge', 'check_kinds', 'present', 'margin', 'judge_pairs',
            'bootstrap_ci', 'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'accuracy_by_confidence',
            'genrm_metrics', 'judge_metrics', 'paper_number', 'comparison_table', 'md_table', 'plot_bins',
-           'plot_reliability', 'load_test', 'write_report', 'evaluate', 'no_nan', 'main']
+           'plot_reliability', 'load_test', 'check_eval_args', 'write_report', 'evaluate', 'no_nan', 'main']
 
 # %% ../nbs/08_eval.ipynb #3f245da0
 import math, time
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
 from .data import *
-from .models import SMOLLM2
+from .models import SMOLLM2, load_config
 from .analysis import show_figures
 
 # %% ../nbs/08_eval.ipynb #38f3e0e9
@@ -296,10 +296,24 @@ def plot_reliability(cal:dict, name:str='bt', path:str|Path|None=None):
 
 # %% ../nbs/08_eval.ipynb #9c86057b
 def load_test(path:str|Path) -> tuple:
-    "The complete test pairs and a note of how many pairs the file holds and how many were incomplete."
-    full = load_rehydrated(path, complete_only=False)
-    df = load_rehydrated(path, complete_only=True)
-    return df, dict(path=str(path), pairs_in_file=len(full), incomplete_dropped=len(full) - len(df), evaluated=len(df))
+    "The complete pairs of any table with chosen_story and rejected_story, and a note of the pairs in the file, those dropped and the absent columns."
+    return load_test_pairs(path)
+
+def check_eval_args(test:str, kinds:list, models:dict, batch_size:int, max_new_tokens:int|None, max_length:int|None, out_dir:str|Path,
+                    judges:dict|None=None, precision:str='auto'):
+    "Check every argument of `evaluate` cheaply (judge kinds, model configs, the test table's header, ranges) and report all problems at once."
+    with Checks() as c:
+        for k in ([] if judges else kinds):
+            if not c.choice('kind', k, JUDGE_KINDS) or k not in models: continue
+            if not models[k]: c.add('model', f'--kind {k} needs --model: the trained {k} model directory')
+            else: c.call('model', load_config, models[k])
+        if c.that(is_hub_id(test) or Path(test).exists(), 'test', f'{test}: no such file; rehydrate the test set with `litbench_rehydrate` '
+                  'or pass any table with chosen_story and rejected_story'):
+            check_table(c, 'test', test, SCHEMAS['pairs'].required, 'a test set of pairs')
+        c.number('batch_size', batch_size, 1, integer=True); c.choice('precision', precision, PRECISIONS)
+        if max_new_tokens is not None: c.number('max_new_tokens', max_new_tokens, 1, integer=True)
+        if max_length is not None: c.number('max_length', max_length, 16, integer=True)
+        if out_dir: c.out_dir('output', out_dir)
 
 # %% ../nbs/08_eval.ipynb #b2360e37
 def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
@@ -313,15 +327,15 @@ def write_report(out:Path, metrics:dict, test_info:dict) -> Path:
     for name, m in metrics.items():
         lines += [f'## {name}', '', f"Model `{m['model'] or '-'}`, {m['seconds']:.1f} s. " + ', '.join(f'{k.replace("_", " ")}: {v}' for k, v in m.get('extra', {}).items()), '', '**Accuracy by length difference (chosen − rejected, words)**', '',
                   md_table(pd.DataFrame(m['by_length_diff']).round(3)), '', '**Accuracy by relative upvote margin**', '',
-                  md_table(pd.DataFrame(m['by_upvote_margin']).round(3)), '']
+                  md_table(pd.DataFrame(m['by_upvote_margin']).round(3)) if m['by_upvote_margin'] else '(skipped: the test set has no upvote scores)', '']
         if 'calibration' in m: lines += [f"Calibration: ECE {m['calibration']['ece']:.3f}, Brier {m['calibration']['brier']:.3f} (reliability_{name}.png).", '',
                                          '**Accuracy by confidence** (probability of the story picked)', '', md_table(pd.DataFrame(m['by_confidence']).round(3)), '']
         if 'genrm' in m: lines += ['GenRM: ' + ', '.join(f'{k} {v:.3f}' for k, v in m['genrm'].items()), '']
-    lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)', '']
+    lines += ['![accuracy by length difference](accuracy_by_length.png)', '', '![accuracy by upvote margin](accuracy_by_margin.png)' if (out/'accuracy_by_margin.png').exists() else '', '']
     return atomic_write(out/'report.md', '\n'.join(lines))
 
 # %% ../nbs/08_eval.ipynb #76ffea83
-def evaluate(test:str, # rehydrated test CSV
+def evaluate(test:str, # test pairs: any table with chosen_story and rejected_story (a rehydrated CSV, a held-out split)
              kinds:str='length,random', # judges, comma-separated: bt, genrm, zero-shot, length, random
              bt_model:str='', genrm_model:str='', zero_shot_model:str=SMOLLM2, # models of the model judges
              both_orders:bool=False, # GenRM and zero-shot judge both orders
@@ -337,8 +351,10 @@ def evaluate(test:str, # rehydrated test CSV
     "Run judges on the test set; write predictions, metrics, plots and report.md; return the metrics."
     models = {'bt': bt_model, 'genrm': genrm_model, 'zero-shot': zero_shot_model}
     kinds_l = [k.strip() for k in kinds.split(',') if k.strip()] if not judges else list(judges)
-    if not judges: check_kinds(kinds_l, models)
+    check_eval_args(test, kinds_l, models, batch_size, max_new_tokens, max_length, out_dir, judges, precision)  # before any data or model loads
     df, info = load_test(test)
+    has_margin = bool(margin(df).notna().any())
+    if not has_margin: print(f'{test}: no upvote scores (chosen/rejected_upvotes or _comment_score): accuracy by upvote margin skipped')
     if not len(df): raise LitbenchError(f'{test}: no complete pairs to evaluate')
     out = Path(out_dir) if out_dir else make_run_dir('eval'); out.mkdir(parents=True, exist_ok=True)
     metrics = {}
@@ -352,8 +368,8 @@ def evaluate(test:str, # rehydrated test CSV
         prec = getattr(getattr(j, 'rm', None) or getattr(j, 'genrm', None), 'precision', None)
         if prec is not None: metrics[name]['precision'] = prec.record(); print(f'{name}: {prec}')
         print(f"{name}: accuracy {metrics[name]['accuracy']['acc']:.3f} on {len(res)} pairs ({metrics[name]['seconds']} s)")
-    figs = [plot_bins(metrics, 'by_length_diff', 'length difference, chosen − rejected (words)', out/'accuracy_by_length.png'),
-            plot_bins(metrics, 'by_upvote_margin', 'relative upvote margin (chosen − rejected) / chosen', out/'accuracy_by_margin.png')]
+    figs = [plot_bins(metrics, 'by_length_diff', 'length difference, chosen − rejected (words)', out/'accuracy_by_length.png')]
+    if has_margin: figs.append(plot_bins(metrics, 'by_upvote_margin', 'relative upvote margin (chosen − rejected) / chosen', out/'accuracy_by_margin.png'))
     figs += [plot_reliability(m['calibration'], n, out/f'reliability_{n}.png') for n, m in metrics.items() if 'calibration' in m]
     write_json(out/metrics_name, no_nan(dict(test=info, seed=seed, both_orders=both_orders, max_length=max_length, judges=metrics,
                                       paper=dict(PAPER, api_best=PAPER_API[1]))))

@@ -212,6 +212,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, 
     import torch
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
     out, dev = [None] * len(id_lists), model.device
+    beat = Progress('judging', len(id_lists))
     pad, eos = tok.pad_token_id, model.generation_config.eos_token_id
     for s in range(0, len(order), batch_size):
         idx = order[s:s+batch_size]
@@ -220,6 +221,7 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, 
             gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
                                  do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
+        beat.update(min(s + batch_size, len(order)), force=s + batch_size >= len(order))
     return out
 
 # %% ../nbs/06a_judge.ipynb #05629f6d

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'TINY', 'GGUF_FILE', 'PAD_CANDIDATES', 'smollm2_gguf', 'smollm2_dir', 'tiny_random_dir', 'resolve_model',
-           'load_config', 'choose_pad_token', 'load_tokenizer', 'load_base_model', 'reward_positions', 'freeze_lower']
+           'load_config', 'choose_pad_token', 'load_tokenizer', 'load_base_model', 'reward_positions', 'freeze_lower',
+           'heartbeat', 'training_arg_names', 'length_grouping_args']
 
 # %% ../nbs/02_models.ipynb #51a745e8
 import importlib.util, os, re, shutil, tempfile, warnings
@@ -164,3 +165,30 @@ def freeze_lower(model, n:int) -> int:
         for m in [base.get_input_embeddings(), *layers[:n]]:
             for p in m.parameters(): p.requires_grad_(False)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+# %% ../nbs/02_models.ipynb #c434ae49
+def heartbeat(stage:str, every:float=15.):
+    "A `TrainerCallback` writing `Progress` lines for `stage` (step/max_steps, last loss) on the main process."
+    from transformers import TrainerCallback
+    class Heartbeat(TrainerCallback):
+        def __init__(self): self.pr, self.loss = None, None
+        def on_train_begin(self, args, state, control, **kw):
+            self.pr = Progress(stage, state.max_steps, every); self.pr.update(state.global_step)
+        def on_log(self, args, state, control, logs=None, **kw):
+            if logs and 'loss' in logs: self.loss = float(logs['loss'])
+        def on_step_end(self, args, state, control, **kw):
+            if state.is_world_process_zero: self.pr.update(state.global_step, loss=self.loss)
+        def on_train_end(self, args, state, control, **kw):
+            if state.is_world_process_zero: self.pr.update(state.global_step, force=True, loss=self.loss)
+    return Heartbeat()
+
+# %% ../nbs/02_models.ipynb #9b7b2b69
+def training_arg_names() -> set:
+    "Field names of this transformers' `TrainingArguments`."
+    import dataclasses
+    from transformers import TrainingArguments
+    return {f.name for f in dataclasses.fields(TrainingArguments)}
+
+def length_grouping_args() -> dict:
+    "`TrainingArguments` keywords for length-grouped batches in the installed transformers."
+    return dict(train_sampling_strategy='group_by_length') if 'train_sampling_strategy' in training_arg_names() else dict(group_by_length=True)

@@ -201,10 +201,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif u.path.rstrip('/') == '/api/info':
             names = [n for n in ','.join(parse_qs(u.query).get('id', [])).split(',') if n]
             code, body, headers = self.server.emu.answer(names)
+        elif m := re.fullmatch(r'/api/(comments|posts)/ids/?', u.path):  # the Arctic Shift archive API
+            q = parse_qs(u.query); kind = 't1' if m.group(1) == 'comments' else 't3'
+            ids = [f'{kind}_{i}' for i in ','.join(q.get('ids', [])).split(',') if i]
+            code, body, headers = self.server.emu.answer(ids, limit=500)
+            if code == 200: body = _archived(body, ','.join(q.get('fields', [])))
         else: return self._send(404, {'message': 'Not Found', 'error': 404})
         if code == 'drop': self.close_connection = True; return
         if code == 'timeout': time.sleep(self.server.emu.hang); self.close_connection = True; return
         self._send(code, body, headers)
+
+def _archived(listing:dict, fields:str='') -> dict:
+    "An `/api/info` listing as Arctic Shift answers: `{data: [...]}`, only `fields` when given."
+    keep = [f for f in fields.split(',') if f]
+    things = [{k: v for k, v in t['data'].items() if k not in ('name', 'subreddit_id')} for t in listing['data']['children']]
+    return dict(data=[{k: t[k] for k in keep if k in t} if keep else t for t in things])
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads, block_on_close, allow_reuse_address = True, False, True
@@ -253,8 +264,8 @@ def _budget(self:RedditEmulator):
 
 def _listing(kids): return dict(kind='Listing', data=dict(after=None, before=None, dist=len(kids), children=kids))
 
-def _answer(self:RedditEmulator, names:list, page:bool=False) -> tuple:
-    "(status or fault, body, headers) for an `/api/info` request of `names` (or, with `page`, a post's `/comments/` page)."
+def _answer(self:RedditEmulator, names:list, page:bool=False, limit:int=100) -> tuple:
+    "(status or fault, body, headers) for an `/api/info` request of `names` (or, with `page`, a post's `/comments/` page); at most `limit` IDs."
     with self.lock:
         self.stats['api'] += 1
         reset = self._budget()
@@ -269,7 +280,7 @@ def _answer(self:RedditEmulator, names:list, page:bool=False) -> tuple:
     if fault == '429': return 429, {'message': 'Too Many Requests', 'error': 429}, self._headers(reset) + [('Retry-After', str(self.retry_after))]
     if fault in ('drop', 'timeout'): return fault, None, []
     if fault: return int(fault), {'message': 'Internal Server Error', 'error': int(fault)}, []
-    if len(names) > 100: return 400, {'message': 'Bad Request', 'error': 400, 'reason': 'TOO_MANY_IDS'}, self._headers(reset)
+    if len(names) > limit: return 400, {'message': 'Bad Request', 'error': 400, 'reason': 'TOO_MANY_IDS'}, self._headers(reset)
     kids = [dict(kind=n[:2], data=self.things[n]) for n in names if n in self.things]
     with self.lock: self.stats['served'] += len(kids)
     if page: return (200, [_listing(kids), _listing([])], self._headers(reset)) if kids else (404, {'message': 'Not Found', 'error': 404}, self._headers(reset))

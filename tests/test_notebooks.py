@@ -6,12 +6,14 @@ from litbench.core import is_secret_name
 from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS
 
 NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
+LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))  # a notebook split in two: 03a follows 03, 06a follows 06
 
 def test_all_stages_present():
     assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(10)]
+    assert LETTERED and all(p.name[:2] in {q.name[:2] for q in NUMBERED} for p in LETTERED)
     assert all((nbs_dir()/f'{nb}.ipynb').is_file() for nb in STEPS.values())
 
-@pytest.mark.parametrize('nb', NUMBERED, ids=lambda p: p.stem)
+@pytest.mark.parametrize('nb', NUMBERED + LETTERED, ids=lambda p: p.stem)
 def test_parameters_cell(nb):
     names = declared_params(nb)  # exactly one parameters cell, or it raises
     assert names, f'{nb.name}: empty parameters cell'

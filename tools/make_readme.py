@@ -12,6 +12,14 @@ def cell_md(c):
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
     return f'```python\n{code}\n```' if code.strip() else ''
 
-body = '\n\n'.join(s for s in map(cell_md, nb['cells']) if s)
+def join_code(blocks):
+    "Consecutive code blocks as one (an import cell and the cell that uses it read as one example)."
+    res = []
+    for b in blocks:
+        if res and b.startswith('```python\n') and res[-1].startswith('```python\n'): res[-1] = res[-1][:-len('\n```')] + b[len('```python'):]
+        else: res.append(b)
+    return res
+
+body = '\n\n'.join(join_code([s for s in map(cell_md, nb['cells']) if s]))
 head = '<!-- WARNING: generated from nbs/index.ipynb by tools/make_readme.py; edit the notebook, not this file. -->\n\n'
 (root/'README.md').write_text(head + body + '\n')
