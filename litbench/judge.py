@@ -4,13 +4,14 @@
 
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'build_prompt',
-           'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'split_budget', 'fit_pair',
-           'parse_verdict', 'flip', 'combine', 'GenRM', 'small_vocab_model', 'verdict_metrics']
+           'build_answer', 'has_chat_template', 'pair_example', 'example_ids', 'verdict_tokens', 'split_budget',
+           'fit_pair', 'parse_verdict', 'flip', 'combine', 'combine_probs', 'prob_verdict', 'GenRM',
+           'small_vocab_model', 'verdict_metrics']
 
 # %% ../nbs/06a_judge.ipynb #d174bab4
 import contextlib, math, re, time
 from pathlib import Path
-import pandas as pd
+import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import *
 from .models import load_base_model, load_config, resolve_model
@@ -68,6 +69,15 @@ def example_ids(tok, prompt:str, answer:str|None=None) -> list:
         msgs = row['prompt'] + row.get('completion', [])
         return list(tok.apply_chat_template(msgs, tokenize=True, return_dict=True, add_generation_prompt=answer is None)['input_ids'])
     return list(tok(text=row['prompt'] + row.get('completion', ''))['input_ids'])
+
+# %% ../nbs/06a_judge.ipynb #34a44f2a
+def verdict_tokens(tok, prompt:str) -> tuple:
+    "`(ids, id_a, id_b)`: the prompt's ids up to where the verdict letter goes, and the ids of the `A` and `B` verdict tokens."
+    ia, ib = example_ids(tok, prompt, build_answer('A')), example_ids(tok, prompt, build_answer('B'))
+    d = next((k for k, (x, y) in enumerate(zip(ia, ib)) if x != y), None)
+    if d is None or d < len(example_ids(tok, prompt)):
+        raise LitbenchError('"Preferred: A" and "Preferred: B" do not differ after the prompt in this tokenizer; use method="generate"')
+    return ia[:d], ia[d], ib[d]
 
 # %% ../nbs/06a_judge.ipynb #44a70b98
 def split_budget(la:int, lb:int, budget:int) -> tuple:
@@ -138,6 +148,19 @@ def combine(ab:str|None, ba:str|None) -> tuple:
     if ab is None or ba is None: return (ab or ba), None
     return (ab if ab == ba else None), ab == ba
 
+# %% ../nbs/06a_judge.ipynb #f0870ad1
+def combine_probs(p_ab, # P(first shown wins) in the given order
+                  p_ba_swapped, # P(first shown wins) in the swapped pass
+                 ) -> tuple:
+    "`(p, p_ba)`: the position-debiased P(story A wins), ½·(p_ab + 1 − p_ba_swapped), and the swapped pass in the original frame."
+    import numpy as np
+    p_ba = 1 - np.asarray(p_ba_swapped, float)
+    return (np.asarray(p_ab, float) + p_ba) / 2, p_ba
+
+def prob_verdict(p:float) -> str|None:
+    "'A' above ½, 'B' below, None at exactly ½."
+    return 'A' if p > .5 else 'B' if p < .5 else None
+
 # %% ../nbs/06a_judge.ipynb #8bcedb21
 GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
@@ -176,6 +199,14 @@ class GenRM:
         return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
 
 # %% ../nbs/06a_judge.ipynb #b249b1a1
+def _left_pad(id_lists:list, pad:int) -> tuple:
+    "`(input_ids, attention_mask, position_ids)` of token lists left-padded to the longest; positions start at 0 on the first real token."
+    import torch
+    w = max(len(x) for x in id_lists)
+    ids = torch.full((len(id_lists), w), pad, dtype=torch.long); mask = torch.zeros_like(ids)
+    for r, x in enumerate(id_lists): ids[r, w-len(x):] = torch.tensor(x); mask[r, w-len(x):] = 1
+    return ids, mask, (mask.cumsum(1) - 1).clamp(min=0)
+
 def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, precision:Precision|None=None) -> list:
     "Greedy continuations (token lists) for `id_lists`, batched by sorted length, returned in input order."
     import torch
@@ -185,17 +216,31 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, 
     pad, eos = tok.pad_token_id, model.generation_config.eos_token_id
     for s in range(0, len(order), batch_size):
         idx = order[s:s+batch_size]
-        width = max(len(id_lists[i]) for i in idx)
-        ids = torch.full((len(idx), width), pad, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for r, i in enumerate(idx):
-            n = len(id_lists[i]); ids[r, width-n:] = torch.tensor(id_lists[i]); mask[r, width-n:] = 1
+        ids, mask, _ = _left_pad([id_lists[i] for i in idx], pad); width = ids.shape[1]
         with torch.inference_mode(), (precision.autocast() if precision else contextlib.nullcontext()):
             gen = model.generate(input_ids=ids.to(dev), attention_mask=mask.to(dev), max_new_tokens=max_new_tokens,
                                  do_sample=False, use_cache=True, pad_token_id=pad, eos_token_id=eos)
         for r, i in enumerate(idx): out[i] = gen[r, width:].tolist()
         beat.update(min(s + batch_size, len(order)), force=s + batch_size >= len(order))
     return out
+
+# %% ../nbs/06a_judge.ipynb #05629f6d
+def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch_size:int, precision:Precision|None=None) -> tuple:
+    "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch, the output layer on the last position only."
+    import torch
+    order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
+    la, lb, dev = np.zeros(len(id_lists)), np.zeros(len(id_lists)), model.device
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s+batch_size]
+        ids, mask, pos = _left_pad([id_lists[i] for i in idx], pad)
+        with torch.inference_mode():
+            with precision.autocast() if precision else contextlib.nullcontext():
+                h = model.base_model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev)).last_hidden_state[:, -1]
+            head = model.get_output_embeddings()  # in float32: bf16 logits would round near-equal P(A), P(B) into ties
+            lg = torch.nn.functional.linear(h.float(), head.weight.float(), None if head.bias is None else head.bias.float())
+        lp, r = lg.log_softmax(-1).cpu(), torch.arange(len(idx))
+        la[idx], lb[idx] = lp[r, [id_a[i] for i in idx]].numpy(), lp[r, [id_b[i] for i in idx]].numpy()
+    return la, lb
 
 # %% ../nbs/06a_judge.ipynb #b0c639e1
 @patch
@@ -218,35 +263,85 @@ def generate(self:GenRM, id_lists:list, batch_size:int=8, max_new_tokens:int=16)
     cut = lambda t: t[:next((j for j, x in enumerate(t) if x in eos), len(t))]
     return [self.tok.decode(cut(t), skip_special_tokens=True).strip() for t in outs]
 
+# %% ../nbs/06a_judge.ipynb #04e48a61
+@patch
+def verdict_inputs(self:GenRM, story_a:list, story_b:list, writing_prompts:list|None=None) -> tuple:
+    "`(id lists ending where the verdict letter goes, A token ids, B token ids, truncated flags)`; stories fitted as in training."
+    out = [], [], [], []
+    for i, (a, b) in enumerate(zip(story_a, story_b)):
+        wp = writing_prompts[i] if writing_prompts is not None and self.include_prompt else None
+        p, _, c = fit_pair(self.tok, str(a), str(b), self.max_length, answer=build_answer('A'), style=self.style, writing_prompt=wp)
+        for o, v in zip(out, (*verdict_tokens(self.tok, p), c)): o.append(v)
+    return out
+
+@patch
+def verdict_probs(self:GenRM, story_a:list, story_b:list, batch_size:int=8, writing_prompts:list|None=None) -> tuple:
+    "`(P(story A wins), P(A) + P(B), truncated)` per pair from the logits at the verdict position: P(A) against P(B), renormalized."
+    ids, ta, tb, cut = self.verdict_inputs(story_a, story_b, writing_prompts)
+    la, lb = _verdict_logprobs(self.model, self.tok.pad_token_id, ids, ta, tb, batch_size, self.precision)
+    return 1 / (1 + np.exp(lb - la)), np.exp(la) + np.exp(lb), cut
+
+@patch
+def pick_method(self:GenRM, method:str='auto') -> str:
+    "`logits` or `generate`: auto reads direct judges' verdicts from the logits and lets chain-of-thought judges generate."
+    if method not in ('auto', 'logits', 'generate'): raise LitbenchError(f'method must be auto, logits or generate, got {method!r}')
+    if method == 'logits' and self.use_cot: raise LitbenchError('a chain-of-thought judge writes its reasoning first: use method="generate"')
+    return method if method != 'auto' else 'generate' if self.use_cot else 'logits'
+
 # %% ../nbs/06a_judge.ipynb #f771f2ff
+_obj = lambda xs: pd.Series(list(xs), dtype=object)  # keep None (pandas 3 would store NaN in a string column)
+
+@patch
+def _judge_generate(self:GenRM, A:list, B:list, n:int, both:bool, batch_size:int, mnt:int, wps) -> pd.DataFrame:
+    "Verdict columns from greedy generation and parsing (both orders stacked in `A`, `B` when `both`)."
+    ids, cut = self.prompt_ids(A, B, mnt, wps)
+    raw = self.generate(ids, batch_size, mnt)
+    v = [parse_verdict(r) for r in raw]
+    df = pd.DataFrame(dict(verdict=_obj(v[:n]), parsed=[x is not None for x in v[:n]], raw=raw[:n],
+                           truncated=[c1 or c2 for c1, c2 in zip(cut[:n], cut[n:] or cut[:n])]))
+    if not both: return df
+    ba = [flip(x) for x in v[n:]]
+    comb = [combine(x, y) for x, y in zip(v[:n], ba)]
+    df = df.assign(verdict=_obj([c[0] for c in comb]), verdict_ab=_obj(v[:n]), verdict_ba=_obj(ba), parsed_ab=df.parsed,
+                   parsed_ba=[x is not None for x in ba], raw_ba=raw[n:], agree=_obj([c[1] for c in comb]))
+    df['parsed'] = df.parsed_ab & df.parsed_ba
+    return df
+
+@patch
+def _judge_logits(self:GenRM, A:list, B:list, n:int, both:bool, batch_size:int, wps) -> pd.DataFrame:
+    "Verdict and probability columns from one forward pass per prompt (both orders stacked when `both`)."
+    p, mass, cut = self.verdict_probs(A, B, batch_size, wps)
+    say = lambda vs: [f'Preferred: {x}' if x else '' for x in vs]
+    if not both:
+        v = [prob_verdict(x) for x in p]
+        return pd.DataFrame(dict(verdict=_obj(v), parsed=[x is not None for x in v], raw=say(v), truncated=cut, p_a=p, answer_mass=mass))
+    pc, pba = combine_probs(p[:n], p[n:])
+    v, vab, vba = ([prob_verdict(x) for x in q] for q in (pc, p[:n], pba))
+    return pd.DataFrame(dict(verdict=_obj(v), parsed=[x is not None for x in v], raw=say(vab), truncated=[c1 or c2 for c1, c2 in zip(cut[:n], cut[n:])],
+                             p_a=pc, verdict_ab=_obj(vab), verdict_ba=_obj(vba), parsed_ab=[x is not None for x in vab],
+                             parsed_ba=[x is not None for x in vba], raw_ba=say([flip(x) for x in vba]),
+                             agree=_obj([x == y if x and y else None for x, y in zip(vab, vba)]), p_ab=p[:n], p_ba=pba,
+                             answer_mass=(mass[:n] + mass[n:]) / 2))
+
 @patch
 def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
           story_b:list, # second stories
           both_orders:bool=False, # also judge with A and B swapped and combine
-          batch_size:int=8, # prompts per generate call
-          max_new_tokens:int|None=None, # default 16 direct, 384 chain-of-thought
+          batch_size:int=8, # prompts per forward pass / generate call
+          max_new_tokens:int|None=None, # generation budget: default 16 direct, 384 chain-of-thought
           writing_prompts:list|None=None, # shown only when the model was trained with include_prompt
+          method:str='auto', # logits (direct judges), generate, or auto: logits unless chain-of-thought
          ) -> pd.DataFrame:
-    "Verdicts for pairs of stories; see the column list above."
+    "Verdicts (and, from logits, probabilities) for pairs of stories; see the column list above."
     a, b = [str(x) for x in story_a], [str(x) for x in story_b]
     if len(a) != len(b): raise LitbenchError(f'story_a has {len(a)} stories but story_b has {len(b)}')
-    mnt = max_new_tokens or (COT_NEW_TOKENS if self.use_cot else DIRECT_NEW_TOKENS)
-    t0 = time.perf_counter()
+    method, n, t0 = self.pick_method(method), len(a), time.perf_counter()
     wps = list(writing_prompts) * (2 if both_orders else 1) if writing_prompts is not None else None
-    ids, cut = self.prompt_ids(a + b if both_orders else a, b + a if both_orders else b, mnt, wps)
-    raw = self.generate(ids, batch_size, mnt)
-    n = len(a); v = [parse_verdict(r) for r in raw]
-    obj = lambda xs: pd.Series(xs, dtype=object)  # keep None (pandas 3 would store NaN in a string column)
-    df = pd.DataFrame(dict(verdict=obj(v[:n]), parsed=[x is not None for x in v[:n]], raw=raw[:n],
-                           truncated=[c1 or c2 for c1, c2 in zip(cut[:n], cut[n:] or cut[:n])]))
-    if both_orders:
-        ba = [flip(x) for x in v[n:]]
-        comb = [combine(x, y) for x, y in zip(v[:n], ba)]
-        df = df.assign(verdict=obj([c[0] for c in comb]), verdict_ab=obj(v[:n]), verdict_ba=obj(ba), parsed_ab=df.parsed,
-                       parsed_ba=[x is not None for x in ba], raw_ba=raw[n:], agree=obj([c[1] for c in comb]))
-        df['parsed'] = df.parsed_ab & df.parsed_ba
+    A, B = (a + b, b + a) if both_orders else (a, b)
+    if method == 'logits': df = self._judge_logits(A, B, n, both_orders, batch_size, wps)
+    else: df = self._judge_generate(A, B, n, both_orders, batch_size, max_new_tokens or (COT_NEW_TOKENS if self.use_cot else DIRECT_NEW_TOKENS), wps)
     dt = time.perf_counter() - t0
-    self.stats = dict(pairs=n, prompts=len(ids), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
+    self.stats = dict(method=method, pairs=n, prompts=len(A), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
 # %% ../nbs/06a_judge.ipynb #31c81907
@@ -274,13 +369,18 @@ def small_vocab_model(out:str|Path, # directory to write the model and tokenizer
 
 # %% ../nbs/06a_judge.ipynb #7c33577f
 def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
-    "Accuracy (no answer counts as wrong), parse rate, order agreement and truncations of a `judge` result."
-    lab = pd.Series(list(labels), dtype=object)
-    m = dict(n=len(res), accuracy=float((res.verdict.values == lab.values).mean()) if len(res) else None,
+    "Accuracy (no answer counts as wrong), parse rate, order agreement, accuracy by the chosen story's position, and truncations of a `judge` result."
+    lab = pd.Series(list(labels), dtype=object).values
+    m = dict(n=len(res), accuracy=float((res.verdict.values == lab).mean()) if len(res) else None,
              answer_rate=float(res.verdict.notna().mean()) if len(res) else None,
              parse_rate=float(res.parsed.mean()) if len(res) else None, truncated=int(res.truncated.sum()))
+    if 'p_a' in res: m['mean_confidence'] = float(np.maximum(res.p_a, 1 - res.p_a).mean()) if len(res) else None
     if 'agree' in res:
         both = res.agree.notna()
         m['order_agreement'] = float(res.agree[both].astype(bool).mean()) if both.any() else None
-        m['accuracy_ab'] = float((res.verdict_ab.values == lab.values).mean()) if len(res) else None
+        m['accuracy_ab'] = float((res.verdict_ab.values == lab).mean()) if len(res) else None
+        ab, ba, a = res.verdict_ab.values == lab, res.verdict_ba.values == lab, lab == 'A'
+        mean = lambda x: float(np.mean(x)) if len(x) else None
+        m['accuracy_chosen_first'] = mean(np.concatenate([ab[a], ba[~a]]))  # the swapped pass shows B's story first
+        m['accuracy_chosen_second'] = mean(np.concatenate([ab[~a], ba[a]]))
     return m
