@@ -78,8 +78,9 @@ class RewardModel:
         "Load a saved reward model, its tokenizer and `bt_format.json`, in the precision the policy picks."
         import torch
         device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-        prec = choose_precision(precision, load_config(str(path)), device.type)
-        model, tok = load_base_model(str(path), 'reward', dtype=prec.inference_dtype())
+        prec = choose_precision(precision, load_config(str(path)), device.type) if device.type != 'cpu' else None
+        model, tok = load_base_model(str(path), 'reward', dtype=prec.inference_dtype() if prec else torch.float32)
+        prec = prec or choose_precision(precision, model, 'cpu')  # on a CPU: probed on the model's own forward pass
         return cls(model.to(device), tok, InputFormat.load(path) if Path(path).is_dir() else InputFormat(), device, prec)
 
     def _forward(self, ids:list):

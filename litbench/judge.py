@@ -187,8 +187,9 @@ class GenRM:
         path = Path(resolve_model(path_or_name))
         cfg = read_json(path/GENRM_CONFIG) if (path/GENRM_CONFIG).is_file() else {}
         device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-        prec = choose_precision(precision, load_config(path_or_name), device)
-        model, tok = load_base_model(path_or_name, 'causal', padding_side='left', dtype=prec.inference_dtype())
+        prec = choose_precision(precision, load_config(path_or_name), device) if device != 'cpu' else None
+        model, tok = load_base_model(path_or_name, 'causal', padding_side='left', dtype=prec.inference_dtype() if prec else torch.float32)
+        prec = prec or choose_precision(precision, model, 'cpu')  # on a CPU: probed on the model's own forward pass
         model.to(device).eval()
         pick = lambda v, k, d: v if v is not None else cfg.get(k, d)
         return cls(model, tok, pick(style, 'style', 'llama'), pick(use_cot, 'use_cot', False),
