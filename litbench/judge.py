@@ -231,6 +231,7 @@ def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch
     import torch
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
     la, lb, dev = np.zeros(len(id_lists)), np.zeros(len(id_lists)), model.device
+    beat = Progress('judging', len(id_lists))
     for s in range(0, len(order), batch_size):
         idx = order[s:s+batch_size]
         ids, mask, pos = _left_pad([id_lists[i] for i in idx], pad)
@@ -241,6 +242,7 @@ def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch
             lg = torch.nn.functional.linear(h.float(), head.weight.float(), None if head.bias is None else head.bias.float())
         lp, r = lg.log_softmax(-1).cpu(), torch.arange(len(idx))
         la[idx], lb[idx] = lp[r, [id_a[i] for i in idx]].numpy(), lp[r, [id_b[i] for i in idx]].numpy()
+        beat.update(min(s + batch_size, len(order)), force=s + batch_size >= len(order))
     return la, lb
 
 # %% ../nbs/06a_judge.ipynb #b0c639e1

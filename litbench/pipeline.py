@@ -116,37 +116,54 @@ def stage_cells(cells:list, # a notebook's cells (nbformat or plain dicts)
     return keep
 
 # %% ../nbs/09_pipeline.ipynb #d3fdfd02
+def _step_tps(model, prec, x, reps:int, train:bool) -> float:
+    "Tokens/s of `model` on batch `x`: inference, or a training micro-step (forward and backward) when `train`."
+    import torch
+    def once():
+        if not train:
+            with torch.inference_mode(), prec.autocast(): model(input_ids=x)
+            return
+        with prec.autocast(): out = model(input_ids=x, **({'labels': x} if hasattr(model, 'lm_head') else {}))
+        (out.loss if getattr(out, 'loss', None) is not None else out.logits.float().sum()).backward()
+        model.zero_grad(set_to_none=True)
+    model.train(train); ts = []
+    for _ in range(reps + 1): t = time.perf_counter(); once(); ts.append(time.perf_counter() - t)
+    return x.numel() / min(ts[1:])
+
 def probe_speed(model:str='smollm2-135m', # the model the budget is for
                 precision:str='auto', # the precision the stages will use
-                rows:int=4, tokens:int=256, reps:int=3) -> dict:
-    "Forward tokens/s of `model` on this machine in the policy's precision: the few-second probe budgets are planned from."
+                bt_frozen:int=0, genrm_frozen:int=0, # frozen lower layers of the two trainers
+                rows:int=2, tokens:int=256, reps:int=2) -> dict:
+    "Tokens/s of `model` on this machine in the policy's precision, for inference and for a BT and a GenRM training micro-step."
     import torch
-    from litbench.models import load_base_model
+    from litbench.models import load_base_model, freeze_lower
+    t0, x = time.perf_counter(), torch.randint(100, 1000, (rows, tokens))
     m, _ = load_base_model(model, 'causal', dtype=torch.float32)
-    prec, x, ts = choose_precision(precision, m), torch.randint(100, 1000, (rows, tokens)), []  # on a CPU: the model's own fp32/bf16 forward
-    with torch.inference_mode(), prec.autocast():
-        for _ in range(reps + 1): t = time.perf_counter(); m.eval()(input_ids=x); ts.append(time.perf_counter() - t)
-    return dict(model=model, precision=prec.name, reason=prec.reason, tokens_per_s=round(rows*tokens/min(ts[1:]), 1),
-                layers=m.config.num_hidden_layers, probe_s=round(sum(ts), 1))
+    prec = choose_precision(precision, m)  # on a CPU: the model's own fp32/bf16 forward
+    fwd = _step_tps(m, prec, x, reps, False)
+    freeze_lower(m, genrm_frozen); genrm = _step_tps(m, prec, x, reps, True)
+    r, _ = load_base_model(model, 'reward', dtype=torch.float32); freeze_lower(r, bt_frozen); bt = _step_tps(r, prec, x, reps, True)
+    return dict(model=model, precision=prec.name, reason=prec.reason, tokens_per_s=round(fwd, 1), bt_train_tokens_per_s=round(bt, 1),
+                genrm_train_tokens_per_s=round(genrm, 1), layers=m.config.num_hidden_layers, probe_s=round(time.perf_counter() - t0, 1))
 
 # %% ../nbs/09_pipeline.ipynb #5c8a0033
 BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=12, n_test=60, heldout=8)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
 OVERHEAD_S = 90  # kernels, model loading and conversion, data, rehydration and analysis on a 2-core CPU
 
-def _costs(cfg:dict, tps:float, tok:float, layers:int) -> dict:
-    "Estimated seconds of each part of preset `cfg` at `tps` forward tokens/s, with stories of `tok` tokens on average."
+def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:float|None=None) -> dict:
+    "Estimated seconds of each part of preset `cfg` at `tps` inference and `bt_tps`/`genrm_tps` training tokens/s (default tps/3)."
     d, bt, g, ev = cfg['data'], cfg['bt'], cfg['genrm'], cfg['eval']
     fwd = lambda n: n / tps
-    f = lambda frozen: 1 + 2*(layers - min(frozen, layers))/layers  # forward + backward through the unfrozen layers
+    bt_tps, genrm_tps = bt_tps or tps/3, genrm_tps or tps/3
     tb, tg = min(bt['max_length'], tok + 1), min(g['max_length'], 2*tok + 90)
     rows_g = 0.95 * d['n_rationales'] * (2 if g.get('both_orders') else 1)
     steps = lambda s, ep, rows, tbs: s if s > 0 else math.ceil(ep * rows / tbs)
     gen_kinds = sum(k.strip() in ('genrm', 'zero-shot') for k in ev['kinds'].split(','))
     n_test, sides = d['n_test'], 2 if ev.get('both_orders') else 1
     return dict(bt_steps=steps(bt['max_steps'], bt['epochs'], 0.95*d['n_train'], bt['target_batch_size']),
-                bt_step_s=fwd(bt['target_batch_size']*2*tb*f(bt['freeze_layers'])),
+                bt_step_s=bt['target_batch_size']*2*tb/bt_tps,
                 genrm_steps=steps(g['max_steps'], g['epochs'], rows_g, g['target_batch_size']),
-                genrm_step_s=fwd(g['target_batch_size']*tg*f(g['freeze_layers'])),
+                genrm_step_s=g['target_batch_size']*tg/genrm_tps,
                 fixed_s=OVERHEAD_S + fwd((0.05*d['n_train'] + n_test)*2*tb) + fwd((g['eval_pairs'] if g.get('eval_pairs', 0) > 0 else 0.05*d['n_rationales'])*2*tg + 24*tg),
                 eval_s=fwd(n_test*2*tb*('bt' in ev['kinds']) + n_test*sides*tg*gen_kinds))
 
@@ -155,14 +172,15 @@ def _total(c:dict) -> float: return c['fixed_s'] + c['eval_s'] + c['bt_steps']*c
 # %% ../nbs/09_pipeline.ipynb #e1b6ab31
 def plan_budget(cfg:dict, # a preset (`get_preset`)
                 budget_s:float, # wall-clock budget for the whole run
-                tps:float, # forward tokens/s measured by `probe_speed`
+                tps:float, # inference tokens/s measured by `probe_speed`
                 tok:float=170., # average story length in tokens
-                layers:int=30, # transformer layers of the base model
+                bt_tps:float|None=None, genrm_tps:float|None=None, # training tokens/s of the two trainers (default tps/3)
                 fill:float=.85, # share of the budget the estimate may use
+                probe_s:float=0., # seconds the probe itself took, already spent
                ) -> tuple:
     "`(overrides, plan)`: `step.name` overrides that fit `cfg` into the budget, and the estimate before and after."
-    cfg, ov, room = copy.deepcopy(cfg), {}, fill*budget_s
-    cost = lambda: _costs(cfg, tps, tok, layers)
+    cfg, ov, room = copy.deepcopy(cfg), {}, fill*budget_s - probe_s
+    cost = lambda: _costs(cfg, tps, tok, bt_tps, genrm_tps)
     def set_(stage, name, v): ov[(stage, name)] = cfg[stage][name] = v
     c0 = c = cost()
     floor_train = lambda c: sum(min(c[f'{k}_steps'], BUDGET_FLOORS[f'{k}_steps'])*c[f'{k}_step_s'] for k in ('bt', 'genrm'))
@@ -282,10 +300,12 @@ def _sized(state:dict, cfg:dict, budget_min, ov:dict) -> dict:
         b = cfg.get('pipeline', {}).get('budget_min', 0) if budget_min is None else budget_min
         if not b: state['budget'] = None; return {}
         prec = next((v for (s, n), v in ov.items() if n == 'precision'), 'auto')
-        sp = probe_speed(cfg['bt']['base_model'], prec)
-        o, plan = plan_budget(cfg, 60*b, sp['tokens_per_s'], layers=sp['layers'])
+        sp = probe_speed(cfg['bt']['base_model'], prec, cfg['bt'].get('freeze_layers', 0), cfg['genrm'].get('freeze_layers', 0))
+        o, plan = plan_budget(cfg, 60*b, sp['tokens_per_s'], bt_tps=sp['bt_train_tokens_per_s'], genrm_tps=sp['genrm_train_tokens_per_s'],
+                              probe_s=sp['probe_s'])
         state['budget'] = dict(plan, probe=sp)
-        print(f"[budget] {b:g} min; probe: {sp['tokens_per_s']:.0f} tokens/s forward, precision {sp['precision']} for every stage ({sp['reason']}); "
+        print(f"[budget] {b:g} min; probe ({sp['probe_s']} s): {sp['tokens_per_s']:.0f} tokens/s inference, {sp['bt_train_tokens_per_s']:.0f} BT / "
+              f"{sp['genrm_train_tokens_per_s']:.0f} GenRM training; precision {sp['precision']} for every stage ({sp['reason']}); "
               f"estimate {fmt_secs(plan['estimate_s'])} -> planned {fmt_secs(plan['planned_s'])}; "
               + (f"scaled {plan['scaled']}" if plan['scaled'] else 'preset unchanged'), flush=True)
     b = state['budget']
