@@ -183,7 +183,8 @@ def _cuda() -> bool:
 # %% ../nbs/06_bt.ipynb #d8f7b675
 def check_bt_args(base_model:str, train:str, test:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
                   gradient_accumulation_steps:int, max_length:int, learning_rate:float, keep_checkpoints:int, max_steps:int,
-                  report_to:str, freeze_layers:int, val_frac:float, precision:str='auto', resume_from_checkpoint:str='', **_):
+                  report_to:str, freeze_layers:int, val_frac:float, precision:str='auto', resume_from_checkpoint:str='',
+                  packing:bool=False, max_tokens_per_batch:int=16384, **_):
     "Check every argument of `train_bt` cheaply (model config, table headers, ranges) and report all problems at once."
     with Checks() as c:
         c.call('base_model', load_config, base_model)
@@ -198,6 +199,8 @@ def check_bt_args(base_model:str, train:str, test:str, output_dir:str, epochs:fl
         if c.number('max_length', max_length, 2, integer=True): c.that(max_length >= 16, 'max_length', f'{max_length} tokens leave no room for a story; use at least 16')
         c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
         if resume_from_checkpoint not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, resume_from_checkpoint, None)
+        if packing and isinstance(max_length, int) and max_length > 0:  # a pair's two stories share a packed row
+            c.number('max_tokens_per_batch', max_tokens_per_batch, 2*max_length, integer=True)
 
 # %% ../nbs/06_bt.ipynb #fa2b6430
 def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, local dir, 'smollm2-135m' or 'tiny-random'

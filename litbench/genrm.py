@@ -118,7 +118,8 @@ def prompt_overhead(model_name:str, style:str='llama', use_cot:bool=False, inclu
 
 def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
                      grad_accum:int, max_length:int, learning_rate:float, use_cot:bool, max_steps:int, report_to:str,
-                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', resume_from_checkpoint:str='', **_):
+                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', resume_from_checkpoint:str='',
+                     packing:bool=False, max_tokens_per_batch:int=16384, **_):
     "Check every argument of `train_genrm` cheaply (model config and tokenizer, table header, ranges, a budget that leaves room for the stories)."
     with Checks() as c:
         model_ok = c.call('model_name', load_config, model_name) is not None
@@ -133,6 +134,8 @@ def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:fl
         c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
         if resume_from_checkpoint not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, resume_from_checkpoint, None)
         style_ok = c.choice('style', style, sorted(STYLES))
+        if packing and isinstance(max_length, int) and max_length > 0:  # a whole example must fit one packed row
+            c.number('max_tokens_per_batch', max_tokens_per_batch, max_length, integer=True)
         if c.number('max_length', max_length, 1, integer=True) and model_ok and style_ok:
             need = c.call('model_name', prompt_overhead, model_name, style, use_cot, include_prompt)
             if need is not None:
