@@ -253,7 +253,7 @@ def bf16_speedup(hidden:int, # the model's hidden size
 
 # %% ../nbs/00_core.ipynb #2ce5180f
 def model_bf16_speedup(model, # a float32 torch model on the CPU
-                       reps:int=3, # alternating fp32/bf16 forward passes (fastest of each)
+                       reps:int=5, # alternating fp32/bf16 forward passes (fastest of each; other load only adds time)
                       ) -> float:
     "float32 time / bf16-autocast time of `model`'s own forward pass on a small random batch (> 1: bf16 is faster)."
     import torch
