@@ -250,7 +250,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     import torch
     model, tok = load_base_model(base_model, 'reward', dtype=torch.float32)
     trainable = freeze_lower(model, freeze_layers)
-    prec = choose_precision(precision, model); print(prec)
+    prec = run_precision(precision, model, out, resuming=resume is not None); print(prec)
     tr_df, val_df = split_train_val(df, val_frac, seed) if len(df) >= 20 else (df, df.iloc[:0])
     tr_ds, cut_tr = pair_dataset(tok, tr_df, fmt)
     val_ds, cut_val = pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)

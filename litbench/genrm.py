@@ -195,7 +195,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     from trl import SFTTrainer
     tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
     val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
-    prec = choose_precision(precision, model); print(prec)
+    prec = run_precision(precision, model, out, resuming=resume is not None); print(prec)
     trainer = (type('PackedSFTTrainer', (PackingMixin, SFTTrainer), {}) if packing else SFTTrainer)(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
                                                          gradient_checkpointing),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
