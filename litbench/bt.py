@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import *
+from .machine import *
 from .data import *
 from .models import *
 from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory

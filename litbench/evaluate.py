@@ -14,6 +14,7 @@ import math, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
+from .machine import *
 from .data import *
 from .models import SMOLLM2, load_config
 from .analysis import show_figures

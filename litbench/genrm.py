@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 from .core import *
+from .machine import *
 from .data import load_rationales, split_train_val, make_sample, read_table, check_table, SCHEMAS
 from .models import load_base_model, load_config, resolve_model, freeze_lower, load_tokenizer, length_grouping_args, heartbeat
 from .judge import *

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import *
+from .machine import *
 from .models import load_base_model, load_config, resolve_model
 
 # %% ../nbs/06a_judge.ipynb #2b4cd186

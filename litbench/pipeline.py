@@ -12,6 +12,7 @@ import contextlib, copy, json, math, os, re, sys, threading, time
 from pathlib import Path
 import litbench
 from .core import *
+from .machine import *
 
 # %% ../nbs/09_pipeline.ipynb #95e590cc
 STEPS = dict(data='01_data', rehydrate='04_rehydrate', analysis='05_analysis', bt='06_bt', genrm='07_genrm', eval='08_eval')

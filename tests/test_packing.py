@@ -5,7 +5,8 @@ import warnings
 from pathlib import Path
 import pytest
 import torch
-from litbench.core import plan_batches, choose_precision
+from litbench.core import plan_batches
+from litbench.machine import choose_precision
 from litbench.data import sample_train, sample_rationales
 from litbench.models import load_base_model
 from litbench.packing import bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum, plan_packing, item_costs
