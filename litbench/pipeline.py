@@ -149,7 +149,7 @@ def probe_speed(model:str='smollm2-135m', # the model the budget is for
 
 # %% ../nbs/09_pipeline.ipynb #5c8a0033
 BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=12, n_test=60, heldout=8)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
-OVERHEAD_S = 90  # kernels, model loading and conversion, data, rehydration and analysis on a 2-core CPU
+OVERHEAD_S = 150  # kernels, model loading, checkpoints, data, rehydration, analysis: measured ~2.5 min on a quiet 2-core CPU
 
 def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:float|None=None) -> dict:
     "Estimated seconds of each part of preset `cfg` at `tps` inference and `bt_tps`/`genrm_tps` training tokens/s (default tps/3)."
