@@ -26,9 +26,12 @@ $(STAMP): setup.py settings.ini
 install: $(STAMP)
 
 # Two notebooks run at once; one torch thread each, since two threads each on two cores slow both down.
+# The notebooks' examples write models to temp dirs (~400 MB a run): all of them go under one TMPDIR, removed at the end
+# (left in /tmp, repeated runs filled the disk and a CI run died in `make lowest` with ENOSPC).
 test: install
-	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
-	if [ -d tests ]; then $(BIN)/pytest -q tests; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; fi
+	set -e; t=$$(mktemp -d -t litbench-test.XXXXXX); trap 'rm -rf "$$t"' EXIT; export TMPDIR=$$t; \
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing; \
+	if [ -d tests ]; then rc=0; $(BIN)/pytest -q -p no:cacheprovider tests || rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; fi
 
 demo: install
 	$(BIN)/litbench_run --preset sample
@@ -80,7 +83,8 @@ $(BROWSER_STAMP): $(LAB_STAMP)
 
 # JupyterLab in headless Chromium: needs Debian's chromium and chromium-driver (.ci/run installs them).
 browser-test: $(BROWSER_STAMP)
-	LITBENCH_BROWSER_TEST=1 $(BIN)/pytest -q -s -p no:cacheprovider --basetemp=$$(mktemp -d -t litbench-browser.XXXXXX) tests/test_browser.py
+	t=$$(mktemp -d -t litbench-browser.XXXXXX); trap 'rm -rf "$$t"' EXIT; \
+	LITBENCH_BROWSER_TEST=1 TMPDIR=$$t $(BIN)/pytest -q -s -p no:cacheprovider --basetemp=$$t/pytest tests/test_browser.py
 
 # The lowest-versions job: a second venv with every direct requirement at the floor settings.ini declares (torch stays
 # at the CPU build: no other CPU build is installable here), then the smoke set through the CLIs (tools/smoke.sh).
