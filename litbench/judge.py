@@ -163,18 +163,19 @@ def prob_verdict(p:float) -> str|None:
     return 'A' if p > .5 else 'B' if p < .5 else None
 
 # %% ../nbs/06a_judge.ipynb #8bcedb21
-GENRM_CONFIG = 'genrm.json'  # prompt settings saved next to a trained model
+GENRM_CONFIG = 'genrm.json'  # prompt settings and position bias saved next to a trained model
 DIRECT_NEW_TOKENS, COT_NEW_TOKENS = 16, 384  # default generation budgets
 
 class GenRM:
     "A generative judge: `judge(story_a, story_b)` returns one verdict row per pair."
     def __init__(self, model, tok, style:str='llama', use_cot:bool=False, max_length:int=2048, include_prompt:bool=False,
-                 precision:Precision|None=None):
+                 precision:Precision|None=None, position_bias:float=0.0):
         if style not in STYLES: raise LitbenchError(f'style must be one of {sorted(STYLES)}, got {style!r}')
         self.model, self.tok, self.style, self.use_cot = model, tok, style, bool(use_cot)
         self.precision = precision or Precision('fp32', model.device.type, 'given')
         self.max_length, self.include_prompt = int(max_length), include_prompt
         self.tok.padding_side = 'left'
+        self.position_bias = float(position_bias)  # logits the judge gives the story shown first; subtracted from verdicts read from the logits
         self.stats = {}
 
     @classmethod
@@ -194,11 +195,11 @@ class GenRM:
         model.to(device).eval()
         pick = lambda v, k, d: v if v is not None else cfg.get(k, d)
         return cls(model, tok, pick(style, 'style', 'llama'), pick(use_cot, 'use_cot', False),
-                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False), prec)
+                   pick(max_length, 'max_length', 2048), cfg.get('include_prompt', False), prec, cfg.get('position_bias', 0.0))
 
     def settings(self) -> dict:
-        "The prompt settings training used and judging must reproduce."
-        return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt)
+        "The prompt settings training used and judging must reproduce, and the position bias judging corrects."
+        return dict(style=self.style, use_cot=self.use_cot, max_length=self.max_length, include_prompt=self.include_prompt, position_bias=self.position_bias)
 
 # %% ../nbs/06a_judge.ipynb #b249b1a1
 def _left_pad(id_lists:list, pad:int) -> tuple:
@@ -280,10 +281,10 @@ def verdict_inputs(self:GenRM, story_a:list, story_b:list, writing_prompts:list|
 
 @patch
 def verdict_probs(self:GenRM, story_a:list, story_b:list, batch_size:int=8, writing_prompts:list|None=None) -> tuple:
-    "`(P(story A wins), P(A) + P(B), truncated)` per pair from the logits at the verdict position: P(A) against P(B), renormalized."
+    "`(P(story A wins), P(A) + P(B), truncated)` per pair from the logits at the verdict position: P(A) against P(B), less the position bias."
     ids, ta, tb, cut = self.verdict_inputs(story_a, story_b, writing_prompts)
     la, lb = _verdict_logprobs(self.model, self.tok.pad_token_id, ids, ta, tb, batch_size, self.precision)
-    return 1 / (1 + np.exp(lb - la)), np.exp(la) + np.exp(lb), cut
+    return 1 / (1 + np.exp(lb - la + self.position_bias)), np.exp(la) + np.exp(lb), cut
 
 @patch
 def pick_method(self:GenRM, method:str='auto') -> str:
@@ -345,7 +346,8 @@ def judge(self:GenRM, story_a:list, # first stories (shown as Story A)
     if method == 'logits': df = self._judge_logits(A, B, n, both_orders, batch_size, wps)
     else: df = self._judge_generate(A, B, n, both_orders, batch_size, max_new_tokens or (COT_NEW_TOKENS if self.use_cot else DIRECT_NEW_TOKENS), wps)
     dt = time.perf_counter() - t0
-    self.stats = dict(method=method, pairs=n, prompts=len(A), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
+    self.stats = dict(method=method, pairs=n, prompts=len(A), seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None,
+                      position_bias=self.position_bias if method == 'logits' else None)
     return df
 
 # %% ../nbs/06a_judge.ipynb #31c81907
@@ -388,3 +390,15 @@ def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
         m['accuracy_chosen_first'] = mean(np.concatenate([ab[a], ba[~a]]))  # the swapped pass shows B's story first
         m['accuracy_chosen_second'] = mean(np.concatenate([ab[~a], ba[a]]))
     return m
+
+# %% ../nbs/06a_judge.ipynb #21c37ede
+def _logit(p): p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6); return np.log(p / (1 - p))
+
+@patch
+def measure_position_bias(self:GenRM, story_a:list, story_b:list, # pairs to measure on (labels are not needed)
+                          batch_size:int=8, writing_prompts:list|None=None) -> float:
+    "The judge's position bias in logits: the median over pairs of ½·(logit P_ab(A) − logit P_ba(A)), read without any correction."
+    keep, self.position_bias = self.position_bias, 0.0
+    try: r = self.judge(story_a, story_b, both_orders=True, batch_size=batch_size, writing_prompts=writing_prompts, method='logits')
+    finally: self.position_bias = keep
+    return round(float(np.median((_logit(r.p_ab) - _logit(r.p_ba)) / 2)), 4) if len(r) else 0.0

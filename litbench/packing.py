@@ -73,15 +73,18 @@ def plan_packing(costs:list, # tokens of each item (a pair's two stories togethe
                  epochs:int=1, # epochs to plan (each reshuffled)
                  seed:int=42, # shuffling seed
                  units:list|None=None, # loss units of each item (default 1: a pair); SFT passes target tokens
+                 group:int=1, # consecutive items shuffled as one unit and kept in one step (2: a GenRM row and its swapped copy)
                 ) -> PackPlan:
     "Plan token-budget micro-batches that keep `effective` items per optimizer step."
     n_ranks = max(1, n_ranks)
     if effective < n_ranks or effective % n_ranks: raise LitbenchError(f'effective batch {effective} must be a multiple of the {n_ranks} processes')
     if not costs: raise LitbenchError('nothing to pack: no training items')
+    if effective % group: raise LitbenchError(f'effective batch {effective} must be a multiple of {group}, the items kept together in a step')
     units = units or [1]*len(costs)
     rng, steps, eps = random.Random(seed), math.ceil(len(costs)/effective), []
     for e in range(max(1, math.ceil(epochs))):
-        order = list(range(len(costs))); rng.shuffle(order)
+        units_ = list(range(math.ceil(len(costs)/group))); rng.shuffle(units_)
+        order = [i for u in units_ for i in range(u*group, min((u+1)*group, len(costs)))]
         order = (order * math.ceil(steps*effective/len(order) + 1))[:steps*effective]
         eps.append([(_deal(order[s*effective:(s+1)*effective], costs, n_ranks), sum(units[i] for i in order[s*effective:(s+1)*effective]))
                     for s in range(steps)])
@@ -296,12 +299,14 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
                    kind:str, # 'bt' (pairs) or 'sft' (completion-only LM)
                    max_tokens:int, # token budget per micro-batch and process
                    effective:int, # items per optimizer step over all processes
-                   epochs:float=1, seed:int=42) -> PackPlan:
+                   epochs:float=1, seed:int=42,
+                   group:int=1, # consecutive items kept in one optimizer step (2: GenRM's both-order rows)
+                  ) -> PackPlan:
     "Switch `trainer` to packed training: plan the micro-batches and set its accumulation steps to the plan's."
     if kind not in ('bt', 'sft'): raise LitbenchError(f"packing kind must be 'bt' or 'sft', got {kind!r}")
     costs, units = item_costs(trainer.train_dataset, kind)
     n = trainer.accelerator.num_processes
-    plan = plan_packing(costs, effective, max_tokens, n, math.ceil(epochs), seed, units)
+    plan = plan_packing(costs, effective, max_tokens, n, math.ceil(epochs), seed, units, group)
     pad = trainer.processing_class.pad_token_id
     own = attn_impl(trainer.model)
     attn = own if 'flash' in own else packing_attn()  # flash-attention: varlen from position_ids; else FlexAttention on CUDA
