@@ -1,12 +1,14 @@
 """Every numbered notebook is a papermill stage: one `parameters` cell that papermill reads in full,
 not exported, with no secret among its names."""
-import json
+import ast, json, re
 import pytest
 from litbench.core import is_secret_name
 from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS
 
 NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
-LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))  # a notebook split in two: 03a follows 03, 06a follows 06
+# library notebooks split off a stage sit just before the first notebook that imports them: 00b_tables before 01_data,
+# 03a_archives before 04_rehydrate, 05a_reward before 06_bt, 06a_judge before 07_genrm
+LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))
 
 def test_all_stages_present():
     assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(10)]
@@ -24,3 +26,22 @@ def test_parameters_cell(nb):
     cell = [c for c in json.loads(nb.read_text())['cells'] if 'parameters' in c['metadata'].get('tags', [])][0]
     assert '#| export' not in ''.join(cell['source']), f'{nb.name}: the parameters cell must not be exported'
     assert not [n for n in names if is_secret_name(n)], f'{nb.name}: a secret must never be a parameter'
+
+def _module(nb): return re.search(r'#\| default_exp (\w+)', nb.read_text()).group(1)
+
+def test_index_lists_every_notebook():
+    "README (made from index.ipynb) lists every notebook with its module, lettered ones included."
+    index = (nbs_dir()/'index.ipynb').read_text()
+    missing = [nb.stem for nb in NUMBERED + LETTERED if f'| `{nb.stem}` | `litbench.{_module(nb)}` |' not in index]
+    assert not missing, f'nbs/index.ipynb does not list {missing}'
+
+def test_lower_notebooks_never_import_higher():
+    "A module imports only modules of notebooks that sort before its own (00_core < 00a_machine < 00b_tables < 01_data < ...)."
+    order = {_module(nb): nb.stem for nb in NUMBERED + LETTERED}
+    lib = nbs_dir().parent/'litbench'
+    for mod, stem in order.items():
+        tree = ast.parse((lib/f'{mod}.py').read_text())
+        used = {n.module.split('.')[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and (n.level or n.module.startswith('litbench.'))}
+        used |= {a.name.split('.')[1] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names if a.name.startswith('litbench.')}
+        higher = sorted(order[u] for u in used & set(order) if order[u] > stem)
+        assert not higher, f'litbench.{mod} ({stem}) imports higher notebooks {higher}'
