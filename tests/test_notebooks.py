@@ -7,7 +7,8 @@ from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS
 
 NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
 # library notebooks split off a stage sit just before the first notebook that imports them: 00b_tables before 01_data,
-# 03a_archives before 04_rehydrate, 05a_reward before 06_bt, 06a_prompts before 06b_judge, 06b_judge and 06c_sft_data before 07_genrm
+# 02a_packrows before 02b_packing, 03a_archives and 03b_fetch before 04_rehydrate, 05a_reward before 06_bt,
+# 06a_prompts before 06b_judge, 06b_judge and 06c_sft_data before 07_genrm, 07a_metrics before 08_eval
 LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))
 
 def test_all_stages_present():
@@ -17,7 +18,7 @@ def test_all_stages_present():
 
 def _has_params(nb): return any('parameters' in c['metadata'].get('tags', []) for c in json.loads(nb.read_text())['cells'])
 
-# every numbered notebook is a stage with parameters; a lettered library notebook (02a_packing) may have none
+# every numbered notebook is a stage with parameters; a lettered library notebook (02a_packrows, 02b_packing) may have none
 @pytest.mark.parametrize('nb', NUMBERED + [p for p in LETTERED if _has_params(p)], ids=lambda p: p.stem)
 def test_parameters_cell(nb):
     names = declared_params(nb)  # exactly one parameters cell, or it raises
