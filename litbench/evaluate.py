@@ -6,8 +6,8 @@
 __all__ = ['JUDGE_KINDS', 'Judge', 'LengthJudge', 'RandomJudge', 'BTJudge', 'GenRMJudge', 'make_judge', 'present', 'judge_pairs',
            'load_test', 'check_eval_args', 'evaluate', 'main', 'LEN_EDGES', 'MARGIN_EDGES', 'CONF_EDGES', 'PAPER',
            'PAPER_API', 'word_counts', 'margin', 'bootstrap_ci', 'accuracy_ci', 'bin_label', 'binned_accuracy',
-           'calibration', 'accuracy_by_confidence', 'genrm_metrics', 'judge_metrics', 'paper_number',
-           'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'write_report', 'no_nan']
+           'calibration', 'accuracy_by_confidence', 'centered_agreement', 'genrm_metrics', 'judge_metrics',
+           'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability', 'write_report', 'no_nan']
 
 # %% ../nbs/08_eval.ipynb #3f245da0
 import time
@@ -22,7 +22,7 @@ from .metrics import *
 
 # %% ../nbs/08_eval.ipynb #f49c7005
 _all_ = ['LEN_EDGES', 'MARGIN_EDGES', 'CONF_EDGES', 'PAPER', 'PAPER_API', 'word_counts', 'margin', 'bootstrap_ci',
-         'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'accuracy_by_confidence', 'genrm_metrics',
+         'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'accuracy_by_confidence', 'centered_agreement', 'genrm_metrics',
          'judge_metrics', 'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability',
          'write_report', 'no_nan']
 

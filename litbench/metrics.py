@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['LEN_EDGES', 'MARGIN_EDGES', 'CONF_EDGES', 'PAPER', 'PAPER_API', 'word_counts', 'margin', 'bootstrap_ci',
-           'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'accuracy_by_confidence', 'genrm_metrics',
-           'judge_metrics', 'paper_number', 'comparison_table', 'md_table', 'plot_bins', 'plot_reliability',
-           'write_report', 'no_nan']
+           'accuracy_ci', 'bin_label', 'binned_accuracy', 'calibration', 'accuracy_by_confidence', 'centered_agreement',
+           'genrm_metrics', 'judge_metrics', 'paper_number', 'comparison_table', 'md_table', 'plot_bins',
+           'plot_reliability', 'write_report', 'no_nan']
 
 # %% ../nbs/07a_metrics.ipynb #cbd6bf13
 import math
@@ -77,16 +77,26 @@ def accuracy_by_confidence(correct, p_chosen, edges=CONF_EDGES, seed:int=0) -> p
     return binned_accuracy(correct, np.maximum(p, 1 - p), edges, seed)
 
 # %% ../nbs/07a_metrics.ipynb #7fe02e2d
+def _logit(p): p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6); return np.log(p / (1 - p))
+
+def centered_agreement(p_ab, p_ba) -> tuple:
+    "`(bias, agreement)`: the median position bias left on these pairs (logits, no labels) and the order agreement once it is removed."
+    a, b = _logit(p_ab), _logit(p_ba)  # P(story A wins) shown first, and shown second (swapped pass, original frame)
+    bias = float(np.median((a - b) / 2)) if len(a) else math.nan
+    return bias, float(((a - bias > 0) == (b + bias > 0)).mean()) if len(a) else math.nan
+
 def genrm_metrics(res:pd.DataFrame) -> dict:
-    "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results."
+    "Parse rate, order agreement and first-position rate of a GenRM judge's per-pair results (with probabilities: the bias left and the agreement without it)."
     if 'verdict_ab' in res:
         ab, ba = res.verdict_ab, res.verdict_ba
         parsed = pd.concat([ab.notna(), ba.notna()])
         both = ab.notna() & ba.notna()
         first = pd.concat([ab[ab.notna()].eq('A'), ba[ba.notna()].eq('B')])
-        return dict(parse_rate=float(parsed.mean()), order_agreement=float((both & ab.eq(ba)).mean()),
-                    order_agreement_parsed=float(ab[both].eq(ba[both]).mean()) if both.any() else math.nan,
-                    first_position_rate=float(first.mean()) if len(first) else math.nan)
+        m = dict(parse_rate=float(parsed.mean()), order_agreement=float((both & ab.eq(ba)).mean()),
+                 order_agreement_parsed=float(ab[both].eq(ba[both]).mean()) if both.any() else math.nan,
+                 first_position_rate=float(first.mean()) if len(first) else math.nan)
+        if {'p_ab', 'p_ba'} <= set(res): m['position_bias_left'], m['order_agreement_centered'] = centered_agreement(res.p_ab, res.p_ba)
+        return m
     v = res.verdict
     return dict(parse_rate=float(v.notna().mean()), first_position_rate=float(v[v.notna()].eq('A').mean()) if v.notna().any() else math.nan)
 
