@@ -141,7 +141,7 @@ PRESETS = {
         genrm=dict(model_name='smollm2-135m', epochs=0.5, batch_size=4, target_batch_size=8, max_length=256, both_orders=True,
                    learning_rate=5e-4, use_cot=False, max_steps=-1, freeze_layers=6, seed=42, eval_pairs=0, keep_checkpoints=1),  # 6 frozen: orders agree on 0.85 of test pairs (12: 0.77)
         eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=True, batch_size=8, max_new_tokens=0, max_length=0),
-        pipeline=dict(budget_min=10),  # litbench_run sizes the run to the machine (09_pipeline): ten minutes even on a slow 2-core CPU
+        pipeline=dict(budget_min=10),  # litbench_run sizes the run to the machine (08a_budget): ten minutes even on a slow 2-core CPU
     ),
     'tiny': dict(  # smoke tests and CI: a random 2-layer model, a handful of steps
         data=dict(source='sample', n_train=48, n_test=24, n_rationales=48, seed=0),
