@@ -15,6 +15,7 @@
 #       vs packed (FlexAttention) vs packed + torch.compile
 #   (b) train_bt end to end at 1B shape with --packing on a random-init model dir (LitBench-like synthetic pairs)
 #   (a) the same benchmark for GenRM SFT;  (b) train_genrm end to end at 1B shape with --packing
+#   (b2) train_bt end to end again with --torch_compile
 #   (c) float32 master weights under the precision policy: every finished run's saved tensors are float32
 #   smoke: packed train_bt/train_genrm on tiny-random, if time is left
 set -u
@@ -57,6 +58,11 @@ run 45 python bench/gpu_checks.py model --shape $SHAPE --out "$TMP/model" && \
 run 20 python bench/gpu_checks.py data --out "$TMP/data" --n_pairs $NP --n_rationales $NR && {
   run 130 python -m litbench.bt --base_model "$TMP/model" --train "$TMP/data/train.jsonl" --output_dir "$TMP/bt_e2e" \
       --packing --keep_checkpoints 1 $BTL
+}
+part "3c. the same BT run with --torch_compile (the first steps compile; see median_step_s)"
+[ -f "$TMP/model/config.json" ] && {
+  run 200 python -m litbench.bt --base_model "$TMP/model" --train "$TMP/data/train.jsonl" --output_dir "$TMP/bt_e2e_compiled" \
+      --packing --torch_compile --val_frac 0.01 --keep_checkpoints 1 $BTL
 }
 part "2b. benchmark, GenRM SFT at $SHAPE shape"
 run 90 python bench/gpu_bench.py --shape $SHAPE --tasks sft --n_items 200 $BENCH --out "$OUT/bench_sft.json"
@@ -101,6 +107,8 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], 'metrics_*.json'))):
         r['mfu_whole_train'] = round(6 * n * tps / peak, 3)  # trainer.train() wall time: evaluation and checkpoints included
         s = (m.get('packing') or {}).get('real_tokens_per_s_in_steps')
         if s: r['mfu_optimizer_steps'] = round(6 * n * s / peak, 3)  # optimizer steps alone
+        s = (m.get('packing') or {}).get('real_tokens_per_s_median_step')
+        if s: r['mfu_median_step'] = round(6 * n * s / peak, 3)  # a typical step (compilation excluded)
     print(os.path.basename(f), json.dumps(r))
 EOF
 echo "done in $SECONDS s"

@@ -66,14 +66,14 @@ def _test_pairs(test:str, train:str, data_dir:str, sample_ref:str|None):
 
 # %% ../nbs/06_bt.ipynb #17b5aac9
 def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_steps:int, report_to:str, seed:int,
-              grad_ckpt:bool, has_eval:bool, prec:Precision) -> RewardConfig:
+              grad_ckpt:bool, has_eval:bool, prec:Precision, compile:bool=False) -> RewardConfig:
     "The RewardConfig of a run: length-grouped batches, periodic evaluation and checkpoints, no TRL length filter."
     return RewardConfig(
         output_dir=str(out), num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=plan.per_device,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=None,
         length_column_name='length', **length_grouping_args(), **prec.trainer_flags(),
-        gradient_checkpointing=grad_ckpt, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
+        gradient_checkpointing=grad_ckpt, torch_compile=compile, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], disable_tqdm=False, dataloader_num_workers=0,
         use_cpu=not _cuda(), save_only_model=False)
@@ -128,6 +128,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              precision:str='auto', # auto (by the hardware), fp32, bf16 or fp16
              packing:bool=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
              max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
+             torch_compile:bool=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = {k: v for k, v in locals().items()}
@@ -156,7 +157,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     tr_ds, cut_tr = pair_dataset(tok, tr_df, fmt)
     val_ds, cut_val = pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)
     args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing,
-                     val_ds is not None, prec)
+                     val_ds is not None, prec, torch_compile)
     trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok,
                         callbacks=[heartbeat('bt train')])
     pk = enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed) if packing else None
@@ -227,6 +228,7 @@ def main(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id, loc
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
          packing:store_true=False, # pack each micro-batch's stories into one row (no padding; FlexAttention on CUDA); batch_size is then unused
          max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process; the effective batch stays target_batch_size pairs
+         torch_compile:store_true=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)
         ):
     "Train a Bradley-Terry reward model on LitBench pairs (the seed's train_BTRM flags work unchanged)."
     m = train_bt(**{k: v for k, v in locals().items()})

@@ -140,6 +140,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 calibrate:bool=True, # measure the judge's position bias on the validation split (labels unused) and save it: verdicts read from the logits subtract it
                 packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
                 max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
+                torch_compile:bool=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)
                ) -> dict:
     "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -165,7 +166,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     val_rows, cut_val, _ = sft_rows(tok, val_df, max_length, style, use_cot, include_prompt)
     prec = run_precision(precision, model, out, resuming=resume is not None); print(prec)
     trainer = trainer_class(packing, both_orders)(model=model, args=sft_config(out, plan, epochs, learning_rate, max_length, keep_checkpoints, max_steps, report_to, seed, prec,
-                                                         gradient_checkpointing),
+                                                         gradient_checkpointing, torch_compile),
                          train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
                          processing_class=tok, peft_config=lora_config(lora_r) if lora_r else None, callbacks=[heartbeat('genrm train')])
     if lora_r: trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
@@ -248,6 +249,7 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
          calibrate:bool=True, # measure the position bias on the validation split (labels unused); verdicts read from the logits subtract it
          packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
          max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
+         torch_compile:bool=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)
         ):
     "Train a generative reward model (LitBench GenRM) with completion-only SFT; prints the held-out summary."
     m = train_genrm(**{k: v for k, v in locals().items()})

@@ -115,25 +115,27 @@ def enable_packing(trainer, # a Trainer whose class has `PackingMixin`
 
 # %% ../nbs/02b_packing.ipynb #4f86caaf
 def step_timer():
-    "A TrainerCallback adding up the wall time of optimizer steps alone (no evaluation, no checkpoint saving)."
+    "A TrainerCallback timing each optimizer step alone (no evaluation, no checkpoint saving)."
     import time, torch
     from transformers import TrainerCallback
     def sync():
         if torch.cuda.is_available(): torch.cuda.synchronize()
     class StepTimer(TrainerCallback):
-        seconds, steps, _t = 0.0, 0, None
+        seconds, steps, _t, times = 0.0, 0, None, None
         def on_step_begin(self, args, state, control, **kw): sync(); self._t = time.perf_counter()
         def on_step_end(self, args, state, control, **kw):
-            sync(); self.seconds += time.perf_counter() - self._t; self.steps += 1
+            sync(); dt = time.perf_counter() - self._t; self.seconds += dt; self.steps += 1; self.times = (self.times or []) + [dt]
     return StepTimer()
 
 def packing_metrics(trainer) -> dict:
-    "The plan's sizes, and items/s and real tokens/s over the optimizer steps alone (rank 0's view), for metrics.json."
+    "The plan's sizes, items/s and real tokens/s over the optimizer steps alone, and at the median step (rank 0's view), for metrics.json."
     plan, t = trainer.packing.plan, next((c for c in trainer.callback_handler.callbacks if type(c).__name__ == 'StepTimer'), None)
     m = plan.summary(trainer.pack_costs)
     if t and t.seconds:
+        med = sorted(t.times)[len(t.times) // 2]  # a typical step: without the first steps' torch.compile or recompilations
         m.update(step_time_s=round(t.seconds, 2), items_per_s_in_steps=round(t.steps*plan.effective/t.seconds, 3),
-                 real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1))
+                 real_tokens_per_s_in_steps=round(trainer.real_tokens*plan.n_ranks/t.seconds, 1), median_step_s=round(med, 3),
+                 real_tokens_per_s_median_step=round(trainer.real_tokens*plan.n_ranks/t.steps/med, 1))
     return m
 
 # %% ../nbs/02b_packing.ipynb #e23dd2c8

@@ -78,7 +78,7 @@ def _cuda() -> bool:
     import torch; return torch.cuda.is_available()
 
 def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int, keep:int, max_steps:int,
-               report_to:str, seed:int, prec:Precision, grad_ckpt:bool=False):
+               report_to:str, seed:int, prec:Precision, grad_ckpt:bool=False, compile:bool=False):
     "The SFTConfig of a run: completion-only loss, length-grouped batches, checkpoints at half and end, no evaluation during training."
     from trl import SFTConfig
     return SFTConfig(
@@ -86,7 +86,7 @@ def sft_config(out:Path, plan:BatchPlan, epochs:float, lr:float, max_length:int,
         per_device_eval_batch_size=plan.per_device, gradient_accumulation_steps=plan.grad_accum, learning_rate=lr,
         lr_scheduler_type='linear', warmup_steps=0.05, seed=seed, data_seed=seed, max_length=max_length,
         completion_only_loss=True, **length_grouping_args(), **prec.trainer_flags(), eval_strategy='no',
-        gradient_checkpointing=grad_ckpt,  # TRL turns it on by default; it costs a second forward pass
+        gradient_checkpointing=grad_ckpt, torch_compile=compile,  # TRL turns checkpointing on by default; it costs a second forward pass
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], dataloader_num_workers=0, use_cpu=not _cuda(),
         save_only_model=False)
