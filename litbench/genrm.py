@@ -24,9 +24,13 @@ from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_m
 _all_ = ['sft_rows', 'swap_rationale', 'augment_orders', 'label_share_a', 'PairedOrders', 'PairedOrdersMixin', 'sft_config']
 
 # %% ../nbs/07_genrm.ipynb #b17d85ca
-def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_speed:int=8, precision:str='auto') -> dict:
-    "Judge `df` with the saved GenRM in both orders (logits for a direct judge); on a few pairs, time logits against generation."
-    rm = GenRM.from_pretrained(str(path), precision=precision)
+def _genrm(judge, precision:str) -> GenRM:
+    "`judge` itself, or the GenRM saved in that directory."
+    return judge if isinstance(judge, GenRM) else GenRM.from_pretrained(str(judge), precision=precision)
+
+def judge_heldout(judge:str|Path|GenRM, df:pd.DataFrame, batch_size:int=8, n_speed:int=8, precision:str='auto') -> dict:
+    "Judge `df` with a GenRM (or the one saved in `judge`) in both orders (logits for a direct judge); on a few pairs, time logits against generation."
+    rm = _genrm(judge, precision)
     wp = df.prompt.tolist() if 'prompt' in df else None
     res = rm.judge(df.story_a.tolist(), df.story_b.tolist(), both_orders=True, batch_size=batch_size, writing_prompts=wp)
     m = dict(verdict_metrics(res, df.chosen_story.tolist()), method=rm.stats['method'])
@@ -40,10 +44,9 @@ def judge_heldout(path:str|Path, df:pd.DataFrame, batch_size:int=8, n_speed:int=
                                same_letter=float((lg.verdict.values == gen.verdict.values).mean()), generate_parse_rate=float(gen.parsed.mean()))
     return dict(metrics=m, results=res)
 
-def calibrate_judge(path:str|Path, df:pd.DataFrame, batch_size:int=8, precision:str='auto') -> float:
-    "The saved GenRM's position bias, measured on the pairs of `df` in both orders (labels unused)."
-    rm = GenRM.from_pretrained(str(path), precision=precision)
-    return rm.measure_position_bias(df.story_a.tolist(), df.story_b.tolist(), batch_size, df.prompt.tolist() if 'prompt' in df else None)
+def calibrate_judge(judge:str|Path|GenRM, df:pd.DataFrame, batch_size:int=8, precision:str='auto') -> float:
+    "A GenRM's (or the saved one's) position bias, measured on the pairs of `df` in both orders (labels unused)."
+    return _genrm(judge, precision).measure_position_bias(df.story_a.tolist(), df.story_b.tolist(), batch_size, df.prompt.tolist() if 'prompt' in df else None)
 
 
 # %% ../nbs/07_genrm.ipynb #c665cdb8
@@ -188,14 +191,17 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
         else: trainer.save_model(str(out))
         tok.save_pretrained(out)
         write_json(out/GENRM_CONFIG, settings)
-        if calibrate and len(val_df) and not use_cot:
-            metrics['position_bias'] = settings['position_bias'] = calibrate_judge(out, val_df, max(8, batch_size), prec.name)
+        cal = calibrate and not use_cot
+        t0 = time.time()
+        rm = GenRM.from_pretrained(str(out), precision=prec.name) if len(val_df) and (cal or eval_pairs >= 0) else None  # loaded once, as evaluation loads it
+        load_s = time.time() - t0
+        if rm is not None and cal:
+            rm.position_bias = metrics['position_bias'] = settings['position_bias'] = calibrate_judge(rm, val_df, max(8, batch_size))
             write_json(out/GENRM_CONFIG, settings)
-        if len(val_df) and eval_pairs >= 0:
-            t1 = time.time()
-            ev = val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs]
-            metrics['heldout'] = judge_heldout(out, ev, batch_size=max(8, batch_size), precision=prec.name)['metrics']
-            metrics['heldout']['time_s'] = round(time.time() - t1, 2)
+        if rm is not None and eval_pairs >= 0:
+            t1, ev = time.time(), (val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs])
+            metrics['heldout'] = judge_heldout(rm, ev, batch_size=max(8, batch_size))['metrics']
+            metrics['heldout']['time_s'] = round(load_s + time.time() - t1, 2)  # loading the judge and judging, as before
         write_json(out/'metrics.json', metrics)
         save_run_metadata(out, config, seed, precision=prec.record())
     return metrics

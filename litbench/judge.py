@@ -6,7 +6,7 @@
 __all__ = ['GENRM_CONFIG', 'DIRECT_NEW_TOKENS', 'COT_NEW_TOKENS', 'GenRM', 'small_vocab_model', 'verdict_metrics', 'STYLES',
            'ANSWER_FORMAT', 'ASSISTANT_MARK', 'build_prompt', 'build_answer', 'has_chat_template', 'pair_example',
            'example_ids', 'verdict_tokens', 'split_budget', 'fit_pair', 'parse_verdict', 'flip', 'combine',
-           'combine_probs', 'prob_verdict']
+           'combine_probs', 'logit', 'pair_position_bias', 'prob_verdict']
 
 # %% ../nbs/06b_judge.ipynb #d174bab4
 import contextlib, time
@@ -20,7 +20,7 @@ from .prompts import *
 
 # %% ../nbs/06b_judge.ipynb #d59a5f8e
 _all_ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'build_prompt', 'build_answer', 'has_chat_template', 'pair_example', 'example_ids',
-         'verdict_tokens', 'split_budget', 'fit_pair', 'parse_verdict', 'flip', 'combine', 'combine_probs', 'prob_verdict']
+         'verdict_tokens', 'split_budget', 'fit_pair', 'parse_verdict', 'flip', 'combine', 'combine_probs', 'logit', 'pair_position_bias', 'prob_verdict']
 
 # %% ../nbs/06b_judge.ipynb #8bcedb21
 GENRM_CONFIG = 'genrm.json'  # prompt settings and position bias saved next to a trained model
@@ -252,8 +252,6 @@ def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
     return m
 
 # %% ../nbs/06b_judge.ipynb #21c37ede
-def _logit(p): p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6); return np.log(p / (1 - p))
-
 @patch
 def measure_position_bias(self:GenRM, story_a:list, story_b:list, # pairs to measure on (labels are not needed)
                           batch_size:int=8, writing_prompts:list|None=None) -> float:
@@ -261,4 +259,4 @@ def measure_position_bias(self:GenRM, story_a:list, story_b:list, # pairs to mea
     keep, self.position_bias = self.position_bias, 0.0
     try: r = self.judge(story_a, story_b, both_orders=True, batch_size=batch_size, writing_prompts=writing_prompts, method='logits')
     finally: self.position_bias = keep
-    return round(float(np.median((_logit(r.p_ab) - _logit(r.p_ba)) / 2)), 4) if len(r) else 0.0
+    return round(pair_position_bias(r.p_ab, r.p_ba), 4) if len(r) else 0.0

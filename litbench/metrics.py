@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
+from .prompts import logit, pair_position_bias
 
 # %% ../nbs/07a_metrics.ipynb #04715f3e
 def word_counts(texts) -> np.ndarray:
@@ -77,12 +78,9 @@ def accuracy_by_confidence(correct, p_chosen, edges=CONF_EDGES, seed:int=0) -> p
     return binned_accuracy(correct, np.maximum(p, 1 - p), edges, seed)
 
 # %% ../nbs/07a_metrics.ipynb #7fe02e2d
-def _logit(p): p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6); return np.log(p / (1 - p))
-
 def centered_agreement(p_ab, p_ba) -> tuple:
     "`(bias, agreement)`: the median position bias left on these pairs (logits, no labels) and the order agreement once it is removed."
-    a, b = _logit(p_ab), _logit(p_ba)  # P(story A wins) shown first, and shown second (swapped pass, original frame)
-    bias = float(np.median((a - b) / 2)) if len(a) else math.nan
+    a, b, bias = logit(p_ab), logit(p_ba), pair_position_bias(p_ab, p_ba)  # P(story A wins) shown first, and second (swapped pass)
     return bias, float(((a - bias > 0) == (b + bias > 0)).mean()) if len(a) else math.nan
 
 def genrm_metrics(res:pd.DataFrame) -> dict:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['STYLES', 'ANSWER_FORMAT', 'ASSISTANT_MARK', 'build_prompt', 'build_answer', 'has_chat_template', 'pair_example',
            'example_ids', 'verdict_tokens', 'split_budget', 'fit_pair', 'parse_verdict', 'flip', 'combine',
-           'combine_probs', 'prob_verdict']
+           'combine_probs', 'logit', 'pair_position_bias', 'prob_verdict']
 
 # %% ../nbs/06a_prompts.ipynb #b4c39de5
 import re
@@ -151,6 +151,18 @@ def combine_probs(p_ab, # P(first shown wins) in the given order
     import numpy as np
     p_ba = 1 - np.asarray(p_ba_swapped, float)
     return (np.asarray(p_ab, float) + p_ba) / 2, p_ba
+
+def logit(p):
+    "log(p / (1 − p)), elementwise, with p clipped to [1e-6, 1 − 1e-6]."
+    import numpy as np
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6); return np.log(p / (1 - p))
+
+def pair_position_bias(p_ab, # P(story A wins) shown first
+                       p_ba, # P(story A wins) shown second (the swapped pass, original frame)
+                      ) -> float:
+    "Position bias of both-order probabilities in logits, without labels: the median over pairs of ½·(logit p_ab − logit p_ba)."
+    import numpy as np
+    return float(np.median((logit(p_ab) - logit(p_ba)) / 2)) if len(p_ab) else float('nan')
 
 def prob_verdict(p:float) -> str|None:
     "'A' above ½, 'B' below, None at exactly ½."
