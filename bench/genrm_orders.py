@@ -1,11 +1,12 @@
 """Does the sample GenRM judge the stories or a position? Trains the `sample` preset's GenRM (overrides as JSON) on the
 sample rationales and judges the sample test set in both orders, with and without the position calibration.
 
-    python bench/genrm_orders.py OUT [--set '{"freeze_layers": 6}'] [--unpaired] [--precision bf16]
+    python bench/genrm_orders.py OUT [--set '{"freeze_layers": 6}'] [--unpaired] [--precision bf16] [--adam_beta2 0.95]
 
 Prints one JSON line (also appended to OUT/../genrm_orders.jsonl): training time and steps, validation loss, accuracy of
 the combined verdict, order agreement and accuracy by the chosen story's position, raw and calibrated, and the bias.
-`--unpaired` trains as before PairedOrders (plain SFTTrainer rows, length-grouped), for comparison."""
+`--unpaired` trains as before PairedOrders (plain SFTTrainer rows, length-grouped), for comparison; `--adam_beta2` overrides
+AdamW's second-moment decay (default 0.999), an experiment `train_genrm` has no option for."""
 import argparse, json, time
 from pathlib import Path
 import numpy as np
@@ -16,13 +17,18 @@ from litbench.judge import GenRM, verdict_metrics
 
 ap = argparse.ArgumentParser()
 ap.add_argument('out'); ap.add_argument('--set', default='{}'); ap.add_argument('--unpaired', action='store_true')
-ap.add_argument('--precision', default='auto'); ap.add_argument('--data', default='')
+ap.add_argument('--precision', default='auto'); ap.add_argument('--data', default=''); ap.add_argument('--adam_beta2', type=float, default=0.)
 a = ap.parse_args()
 out = Path(a.out); data = Path(a.data) if a.data else out.parent/'data'
 if not (data/'rationales.jsonl').exists(): make_sample(data, n_train=400, n_test=120, n_rationales=400, seed=0)
 if a.unpaired:
     from trl import SFTTrainer
     G.trainer_class = lambda packing, paired: SFTTrainer
+if a.adam_beta2:
+    _sft_config = G.sft_config
+    def _beta2(*args, **kw):
+        c = _sft_config(*args, **kw); c.adam_beta2 = a.adam_beta2; return c
+    G.sft_config = _beta2
 kw = dict(get_preset('sample')['genrm'], dataset_name=str(data/'rationales.jsonl'), output_dir=str(out), precision=a.precision, **json.loads(a.set))
 t0 = time.time(); m = G.train_genrm(**kw); train_s = time.time() - t0
 test, _ = load_test_pairs(str(data/'reference_rehydrated.csv'), verbose=False)
@@ -36,6 +42,6 @@ for name, bias in (('calibrated', rm.position_bias), ('raw', 0.0)):
     rm.position_bias = bias; t1 = time.time()
     vm = verdict_metrics(rm.judge(A, B, both_orders=True, batch_size=8), lab)
     res[name] = {k: round(vm[k], 3) for k in keys}; res[name]['pairs_per_s'] = round(len(A) / (time.time() - t1), 2)
-r = dict(run=out.name, settings=json.loads(a.set), paired=not a.unpaired, precision=m['precision']['name'], steps=m['global_step'],
+r = dict(run=out.name, settings=json.loads(a.set), paired=not a.unpaired, adam_beta2=a.adam_beta2 or 0.999, precision=m['precision']['name'], steps=m['global_step'],
          train_s=round(train_s, 1), val_loss=round(m['val_loss'], 4), position_bias=m.get('position_bias'), n_test=len(A), **res)
 print(json.dumps(r)); open(out.parent/'genrm_orders.jsonl', 'a').write(json.dumps(r) + '\n')

@@ -42,7 +42,8 @@ def probe_speed(model:str='smollm2-135m', # the model the budget is for
                 genrm_train_tokens_per_s=round(genrm, 1), layers=m.config.num_hidden_layers, probe_s=round(time.perf_counter() - t0, 1))
 
 # %% ../nbs/08a_budget.ipynb #5c8a0033
-BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=12, n_test=60, heldout=8)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
+BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=48, n_test=60, heldout=8, calibrate=32)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
+# the sample GenRM (batches of 4) stayed at chance after 22 steps and learned by 52 (07_genrm): its floor is 48 steps
 OVERHEAD_S = 150  # kernels, model loading, checkpoints, data, rehydration, analysis: measured ~2.5 min on a quiet 2-core CPU
 
 def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:float|None=None) -> dict:
@@ -55,11 +56,12 @@ def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:flo
     steps = lambda s, ep, rows, tbs: s if s > 0 else math.ceil(ep * rows / tbs)
     gen_kinds = sum(k.strip() in ('genrm', 'zero-shot') for k in ev['kinds'].split(','))
     n_test, sides = d['n_test'], 2 if ev.get('both_orders') else 1
+    cal = min(g.get('calibrate_pairs', 200), 0.95*d['n_rationales']) if g.get('calibrate', True) and not g.get('use_cot') else 0
     return dict(bt_steps=steps(bt['max_steps'], bt['epochs'], 0.95*d['n_train'], bt['target_batch_size']),
                 bt_step_s=bt['target_batch_size']*2*tb/bt_tps,
                 genrm_steps=steps(g['max_steps'], g['epochs'], rows_g, g['target_batch_size']),
                 genrm_step_s=g['target_batch_size']*tg/genrm_tps,
-                fixed_s=OVERHEAD_S + fwd((0.05*d['n_train'] + n_test)*2*tb) + fwd((g['eval_pairs'] if g.get('eval_pairs', 0) > 0 else 0.05*d['n_rationales'])*2*tg + 24*tg),
+                fixed_s=OVERHEAD_S + fwd((0.05*d['n_train'] + n_test)*2*tb) + fwd((g['eval_pairs'] if g.get('eval_pairs', 0) > 0 else 0.05*d['n_rationales'])*2*tg + 24*tg + cal*2*tg),
                 eval_s=fwd(n_test*2*tb*('bt' in ev['kinds']) + n_test*sides*tg*gen_kinds))
 
 def _total(c:dict) -> float: return c['fixed_s'] + c['eval_s'] + c['bt_steps']*c['bt_step_s'] + c['genrm_steps']*c['genrm_step_s']
@@ -81,8 +83,10 @@ def plan_budget(cfg:dict, # a preset (`get_preset`)
     floor_train = lambda c: sum(min(c[f'{k}_steps'], BUDGET_FLOORS[f'{k}_steps'])*c[f'{k}_step_s'] for k in ('bt', 'genrm'))
     if _total(c) > room and not 0 < cfg['genrm'].get('eval_pairs', 0) <= BUDGET_FLOORS['heldout']:  # 1. a short held-out check
         set_('genrm', 'eval_pairs', BUDGET_FLOORS['heldout']); c = cost()
-    if c['fixed_s'] + c['eval_s'] + floor_train(c) > room and cfg['data']['n_test'] > BUDGET_FLOORS['n_test']:  # 2. a smaller test set
-        set_('data', 'n_test', BUDGET_FLOORS['n_test']); c = cost()
+    if c['fixed_s'] + c['eval_s'] + floor_train(c) > room and cfg['data']['n_test'] > BUDGET_FLOORS['n_test']:  # 2. a smaller test set and calibration
+        set_('data', 'n_test', BUDGET_FLOORS['n_test'])
+        if cfg['genrm'].get('calibrate_pairs', 200) > BUDGET_FLOORS['calibrate']: set_('genrm', 'calibrate_pairs', BUDGET_FLOORS['calibrate'])
+        c = cost()
     kinds = [k.strip() for k in cfg['eval']['kinds'].split(',')]
     if c['fixed_s'] + c['eval_s'] + floor_train(c) > room and 'zero-shot' in kinds:  # 3. no zero-shot judge
         set_('eval', 'kinds', ','.join(k for k in kinds if k != 'zero-shot')); c = cost()

@@ -89,7 +89,7 @@ def prompt_overhead(model_name:str, style:str='llama', use_cot:bool=False, inclu
 
 def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:float, batch_size:int, target_batch_size:int,
                      grad_accum:int, max_length:int, learning_rate:float, use_cot:bool, max_steps:int, report_to:str,
-                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, precision:str='auto', resume_from_checkpoint:str='',
+                     freeze_layers:int, style:str, include_prompt:bool, keep_checkpoints:int, eval_pairs:int, calibrate_pairs:int=200, precision:str='auto', resume_from_checkpoint:str='',
                      packing:bool=False, max_tokens_per_batch:int=16384, **_):
     "Check every argument of `train_genrm` cheaply (model config and tokenizer, table header, ranges, a budget that leaves room for the stories)."
     with Checks() as c:
@@ -99,7 +99,7 @@ def check_genrm_args(model_name:str, dataset_name:str, output_dir:str, epochs:fl
         c.number('epochs', epochs, 0); c.number('learning_rate', learning_rate, 0)
         for k, v, lo in (('batch_size', batch_size, 1), ('target_batch_size', target_batch_size, 1), ('grad_accum', grad_accum, 0),
                          ('keep_checkpoints', keep_checkpoints, 1), ('freeze_layers', freeze_layers, 0), ('max_steps', max_steps, -1),
-                         ('eval_pairs', eval_pairs, -1)):
+                         ('eval_pairs', eval_pairs, -1), ('calibrate_pairs', calibrate_pairs, 1)):
             c.number(k, v, lo, integer=True)
         c.that(max_steps != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
         c.choice('report_to', report_to, ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', precision, PRECISIONS)
@@ -140,7 +140,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
                 both_orders:bool=True, # also train every pair with the stories swapped and the label flipped (balances A/B)
                 lora_r:int=0, # LoRA rank through peft (0 = off): train adapters on every linear layer, merged into the saved model
-                calibrate:bool=True, # measure the judge's position bias on the validation split (labels unused) and save it: verdicts read from the logits subtract it
+                calibrate:bool=True, # measure the judge's position bias (labels unused) and save it: verdicts read from the logits subtract it
+                calibrate_pairs:int=200, # pairs the bias is measured on: the validation split first, topped up with training pairs
                 packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
                 max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
                 torch_compile:bool=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)
@@ -162,7 +163,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     model, tok = _load_model(model_name, use_flash_attention)
     trainable = freeze_lower(model, freeze_layers)
     tr_df, val_df = split_train_val(df, 0.05, seed) if len(df) >= 20 else (df, df.iloc[:0])
-    share_a = label_share_a(tr_df)
+    share_a, tr_pairs = label_share_a(tr_df), tr_df  # tr_pairs: each training pair once, for the calibration
     tr_df, aug = augment_orders(tr_df) if both_orders else (tr_df, None)
     from datasets import Dataset
     tr_rows, cut_tr, tok_tr = sft_rows(tok, tr_df, max_length, style, use_cot, include_prompt)
@@ -191,12 +192,13 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
         else: trainer.save_model(str(out))
         tok.save_pretrained(out)
         write_json(out/GENRM_CONFIG, settings)
-        cal = calibrate and not use_cot
+        cal_df = pd.concat([val_df, tr_pairs.sample(frac=1, random_state=seed)]).iloc[:calibrate_pairs] if calibrate and not use_cot else val_df.iloc[:0]
         t0 = time.time()
-        rm = GenRM.from_pretrained(str(out), precision=prec.name) if len(val_df) and (cal or eval_pairs >= 0) else None  # loaded once, as evaluation loads it
+        rm = GenRM.from_pretrained(str(out), precision=prec.name) if len(cal_df) or (len(val_df) and eval_pairs >= 0) else None  # loaded once, as evaluation loads it
         load_s = time.time() - t0
-        if rm is not None and cal:
-            rm.position_bias = metrics['position_bias'] = settings['position_bias'] = calibrate_judge(rm, val_df, max(8, batch_size))
+        if len(cal_df):
+            rm.position_bias = metrics['position_bias'] = settings['position_bias'] = calibrate_judge(rm, cal_df, max(8, batch_size))
+            metrics['position_bias_pairs'] = dict(val=min(len(val_df), len(cal_df)), train=max(0, len(cal_df) - len(val_df)))
             write_json(out/GENRM_CONFIG, settings)
         if rm is not None and eval_pairs >= 0:
             t1, ev = time.time(), (val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs])
@@ -252,7 +254,8 @@ def main(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to train: hu
          precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
          both_orders:bool=True, # also train every pair with the stories swapped and the label flipped
          lora_r:int=0, # LoRA rank through peft (0 = off; pip install peft), merged into the saved model
-         calibrate:bool=True, # measure the position bias on the validation split (labels unused); verdicts read from the logits subtract it
+         calibrate:bool=True, # measure the position bias (labels unused); verdicts read from the logits subtract it
+         calibrate_pairs:int=200, # pairs the bias is measured on: the validation split first, topped up with training pairs
          packing:bool=False, # pack each micro-batch's examples into one row (no padding, LM head only on completion tokens); batch_size is then unused
          max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process (at least max_length); the effective batch stays target_batch_size examples
          torch_compile:bool=False, # torch.compile the model (CUDA; with --packing every row has one shape, so it compiles once)

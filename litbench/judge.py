@@ -255,7 +255,7 @@ def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
 @patch
 def measure_position_bias(self:GenRM, story_a:list, story_b:list, # pairs to measure on (labels are not needed)
                           batch_size:int=8, writing_prompts:list|None=None) -> float:
-    "The judge's position bias in logits: the median over pairs of ½·(logit P_ab(A) − logit P_ba(A)), read without any correction."
+    "The judge's position bias in logits: the weighted median over pairs of ½·(logit P_ab(A) − logit P_ba(A)), read without any correction."
     keep, self.position_bias = self.position_bias, 0.0
     try: r = self.judge(story_a, story_b, both_orders=True, batch_size=batch_size, writing_prompts=writing_prompts, method='logits')
     finally: self.position_bias = keep

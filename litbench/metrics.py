@@ -79,7 +79,7 @@ def accuracy_by_confidence(correct, p_chosen, edges=CONF_EDGES, seed:int=0) -> p
 
 # %% ../nbs/07a_metrics.ipynb #7fe02e2d
 def centered_agreement(p_ab, p_ba) -> tuple:
-    "`(bias, agreement)`: the median position bias left on these pairs (logits, no labels) and the order agreement once it is removed."
+    "`(bias, agreement)`: the position bias left (`pair_position_bias`) on these pairs (logits, no labels) and the order agreement once it is removed."
     a, b, bias = logit(p_ab), logit(p_ba), pair_position_bias(p_ab, p_ba)  # P(story A wins) shown first, and second (swapped pass)
     return bias, float(((a - bias > 0) == (b + bias > 0)).mean()) if len(a) else math.nan
 

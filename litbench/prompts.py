@@ -160,9 +160,14 @@ def logit(p):
 def pair_position_bias(p_ab, # P(story A wins) shown first
                        p_ba, # P(story A wins) shown second (the swapped pass, original frame)
                       ) -> float:
-    "Position bias of both-order probabilities in logits, without labels: the median over pairs of ½·(logit p_ab − logit p_ba)."
+    "Position bias of both-order probabilities in logits, without labels: the weighted median over pairs of ½·(logit p_ab − logit p_ba), close pairs weighing most."
     import numpy as np
-    return float(np.median((logit(p_ab) - logit(p_ba)) / 2)) if len(p_ab) else float('nan')
+    a, b = logit(p_ab), logit(p_ba)
+    if not len(a): return float('nan')
+    lean, w = (a - b) / 2, 1 / (1 + np.abs(a + b) / 2)  # a pair's two orders agree under any shift within ½·|a + b| of its lean
+    o = np.argsort(lean, kind='stable'); lean, cw = lean[o], np.cumsum(w[o])
+    i = int(np.searchsorted(cw, cw[-1] / 2 - 1e-12))  # the first pair past half the weight; between two pairs on an exact half
+    return float((lean[i] + lean[i + 1]) / 2 if i + 1 < len(lean) and np.isclose(cw[i], cw[-1] / 2) else lean[i])
 
 def prob_verdict(p:float) -> str|None:
     "'A' above ½, 'B' below, None at exactly ½."

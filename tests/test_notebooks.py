@@ -28,6 +28,18 @@ def test_parameters_cell(nb):
     cell = [c for c in json.loads(nb.read_text())['cells'] if 'parameters' in c['metadata'].get('tags', [])][0]
     assert '#| export' not in ''.join(cell['source']), f'{nb.name}: the parameters cell must not be exported'
     assert not [n for n in names if is_secret_name(n)], f'{nb.name}: a secret must never be a parameter'
+    unused = [n for n in names if n not in _names_read(nb)]
+    assert not unused, f'{nb.name}: parameters {unused} are never read by the stage (papermill -p would change nothing)'
+
+def _names_read(nb) -> set:
+    "Names read by the notebook's own code cells: neither exported nor the parameters cell (magics and shell lines skipped)."
+    used = set()
+    for c in json.loads(nb.read_text())['cells']:
+        s = ''.join(c['source'])
+        if c['cell_type'] != 'code' or 'parameters' in c['metadata'].get('tags', []) or s.lstrip().startswith('#| export'): continue
+        tree = ast.parse('\n'.join(l for l in s.splitlines() if not l.lstrip().startswith(('%', '!'))))
+        used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return used
 
 def _module(nb): return re.search(r'#\| default_exp (\w+)', nb.read_text()).group(1)
 
