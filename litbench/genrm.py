@@ -200,7 +200,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
             rm.position_bias = metrics['position_bias'] = settings['position_bias'] = calibrate_judge(rm, cal_df, max(8, batch_size))
             metrics['position_bias_pairs'] = dict(val=min(len(val_df), len(cal_df)), train=max(0, len(cal_df) - len(val_df)))
             write_json(out/GENRM_CONFIG, settings)
-        if rm is not None and eval_pairs >= 0:
+        if len(val_df) and eval_pairs >= 0:
             t1, ev = time.time(), (val_df if eval_pairs <= 0 else val_df.iloc[:eval_pairs])
             metrics['heldout'] = judge_heldout(rm, ev, batch_size=max(8, batch_size))['metrics']
             metrics['heldout']['time_s'] = round(load_s + time.time() - t1, 2)  # loading the judge and judging, as before
