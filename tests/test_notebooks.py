@@ -17,7 +17,8 @@ def test_all_stages_present():
     assert LETTERED and all(p.name[:2] in {q.name[:2] for q in NUMBERED} for p in LETTERED)
     assert all((nbs_dir()/f'{nb}.ipynb').is_file() for nb in STEPS.values())
 
-def _has_params(nb): return any('parameters' in c['metadata'].get('tags', []) for c in json.loads(nb.read_text())['cells'])
+def _is_params(cell) -> bool: return 'parameters' in cell['metadata'].get('tags', [])
+def _has_params(nb): return any(map(_is_params, json.loads(nb.read_text())['cells']))
 
 # every numbered notebook is a stage with parameters; a lettered library notebook (02a_packrows, 02b_packing) may have none
 @pytest.mark.parametrize('nb', NUMBERED + [p for p in LETTERED if _has_params(p)], ids=lambda p: p.stem)
@@ -25,7 +26,7 @@ def test_parameters_cell(nb):
     names = declared_params(nb)  # exactly one parameters cell, or it raises
     assert names, f'{nb.name}: empty parameters cell'
     assert sorted(notebook_params(nb)) == sorted(names)  # papermill reads every one
-    cell = [c for c in json.loads(nb.read_text())['cells'] if 'parameters' in c['metadata'].get('tags', [])][0]
+    cell = [c for c in json.loads(nb.read_text())['cells'] if _is_params(c)][0]
     assert '#| export' not in ''.join(cell['source']), f'{nb.name}: the parameters cell must not be exported'
     assert not [n for n in names if is_secret_name(n)], f'{nb.name}: a secret must never be a parameter'
     unused = [n for n in names if n not in _names_read(nb)]
@@ -36,7 +37,7 @@ def _names_read(nb) -> set:
     used = set()
     for c in json.loads(nb.read_text())['cells']:
         s = ''.join(c['source'])
-        if c['cell_type'] != 'code' or 'parameters' in c['metadata'].get('tags', []) or s.lstrip().startswith('#| export'): continue
+        if c['cell_type'] != 'code' or _is_params(c) or s.lstrip().startswith('#| export'): continue
         tree = ast.parse('\n'.join(l for l in s.splitlines() if not l.lstrip().startswith(('%', '!'))))
         used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return used
