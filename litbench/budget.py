@@ -98,5 +98,6 @@ def plan_budget(cfg:dict, # a preset (`get_preset`)
             if n < c[f'{k}_steps']: set_(k, 'max_steps', n)
         c = cost()
     plan = dict(budget_s=round(budget_s), tokens_per_s=tps, estimate_s=round(_total(c0)), planned_s=round(_total(c)),
-                scaled={f'{s}.{n}': v for (s, n), v in ov.items()}, fits=_total(c) <= budget_s)
+                scaled={f'{s}.{n}': v for (s, n), v in ov.items()}, fits=_total(c) <= budget_s,
+                whole_min=math.ceil((_total(c0) + probe_s) / (fill * 60)))  # the least budget (minutes) that keeps the preset whole
     return ov, plan
