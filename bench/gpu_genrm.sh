@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sample preset's GenRM (smollm2-135m) on a lent GPU: `bench/genrm_orders.py` over several seeds, untouched by the
-# demo's CPU budget (the preset's full 0.5 epoch), judged on the sample test set in both orders.
+# demo's CPU budget (the preset's whole epoch; STEPS:SEED cuts it as the budget does), judged on the sample test set in both orders.
 #
 # The SmolLM2 GGUF (98 MB) is larger than what one device call may carry (64 MiB), so it goes in two halves, in two
 # calls made back to back on the same warm machine (it keeps what the first call left in /tmp):
