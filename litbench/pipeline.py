@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['STEPS', 'FLAGS', 'OUTPUTS', 'nbs_dir', 'parse_steps', 'step_paths', 'parse_overrides', 'declared_params',
            'notebook_params', 'step_parameters', 'stage_cells', 'relay_progress', 'run_step', 'last_output',
-           'check_pipeline_args', 'run_pipeline', 'write_summary', 'main', 'BUDGET_FLOORS', 'OVERHEAD_S', 'probe_speed',
-           'plan_budget']
+           'check_pipeline_args', 'run_pipeline', 'write_summary', 'main', 'BUDGET_FLOORS', 'CALIBRATE_PAIRS',
+           'OVERHEAD_S', 'probe_speed', 'plan_budget']
 
 # %% ../nbs/09_pipeline.ipynb #3baf99d0
 import contextlib, json, os, re, sys, threading, time
@@ -17,7 +17,7 @@ from .machine import *
 from .budget import *
 
 # %% ../nbs/09_pipeline.ipynb #605982d6
-_all_ = ['BUDGET_FLOORS', 'OVERHEAD_S', 'probe_speed', 'plan_budget']
+_all_ = ['BUDGET_FLOORS', 'CALIBRATE_PAIRS', 'OVERHEAD_S', 'probe_speed', 'plan_budget']
 
 # %% ../nbs/09_pipeline.ipynb #95e590cc
 STEPS = dict(data='01_data', rehydrate='04_rehydrate', analysis='05_analysis', bt='06_bt', genrm='07_genrm', eval='08_eval')
