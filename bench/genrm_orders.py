@@ -1,13 +1,13 @@
 """Does the sample GenRM judge the stories or a position? Trains the `sample` preset's GenRM (overrides as JSON) on the
 sample rationales and judges the sample test set in both orders, with and without the position calibration.
 
-    python bench/genrm_orders.py OUT [--set '{"freeze_layers": 6}'] [--unpaired] [--precision bf16] [--adam_beta2 0.95] [--consistency 0.3]
+    python bench/genrm_orders.py OUT [--set '{"freeze_layers": 6}'] [--unpaired] [--precision bf16] [--adam_beta2 0.95] [--ema 0.9]
 
 Prints one JSON line (also appended to OUT/../genrm_orders.jsonl): training time and steps, validation loss, accuracy of
 the combined verdict, order agreement and accuracy by the chosen story's position, raw and calibrated, and the bias.
 `--unpaired` trains as before PairedOrders (plain SFTTrainer rows, length-grouped), for comparison; `--adam_beta2` overrides
-AdamW's second-moment decay (default 0.999), `--consistency W` adds an order-consistency penalty (weight W) to the loss and
-`--ema D` keeps a moving average of the trained weights (decay D per step): experiments `train_genrm` has no option for (07_genrm). `--data DIR` reads the sample data from DIR."""
+AdamW's second-moment decay (default 0.999) and `--ema D` keeps a moving average of the trained weights (decay D per step): experiments `train_genrm` has no option for (07_genrm; the
+`--consistency W` penalty of its seed table is in this file at commit e077426). `--data DIR` reads the sample data from DIR."""
 import argparse, json, time
 from pathlib import Path
 import numpy as np
@@ -19,40 +19,18 @@ from litbench.judge import GenRM, verdict_metrics
 ap = argparse.ArgumentParser()
 ap.add_argument('out'); ap.add_argument('--set', default='{}'); ap.add_argument('--unpaired', action='store_true')
 ap.add_argument('--precision', default='auto'); ap.add_argument('--data', default=''); ap.add_argument('--adam_beta2', type=float, default=0.)
-ap.add_argument('--consistency', type=float, default=0.); ap.add_argument('--ema', type=float, default=0.)
+ap.add_argument('--ema', type=float, default=0.)
 a = ap.parse_args()
 out = Path(a.out); data = Path(a.data) if a.data else out.parent/'data'
 if not (data/'rationales.jsonl').exists(): make_sample(data, n_train=400, n_test=120, n_rationales=400, seed=0)
 if a.unpaired:
     from trl import SFTTrainer
-    G.trainer_class = lambda packing, paired: SFTTrainer
+    G.trainer_class = lambda packing, paired: type('GenRMTrainer', (G.CompletionHeadMixin, SFTTrainer), {})
 if a.adam_beta2:
     _sft_config = G.sft_config
     def _beta2(*args, **kw):
         c = _sft_config(*args, **kw); c.adam_beta2 = a.adam_beta2; return c
     G.sft_config = _beta2
-if a.consistency:  # experiment: add w·(log P_ab(chosen letter) − log P_ba(chosen letter))² per pair (rows 2k, 2k+1 of a micro-batch)
-    import torch
-    from litbench.models import load_tokenizer
-    from litbench.prompts import verdict_tokens
-    ids = verdict_tokens(load_tokenizer(get_preset('sample')['genrm']['model_name']), 'Judge.')[1:]
-    class Consistency:  # TRL's fused LM head returns per-token log-probs with gradients only inside compute_loss: catch them with a hook
-        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-            cap = {}; h = self.model.register_forward_hook(lambda m, i, o: cap.__setitem__('o', o))
-            try: loss = super().compute_loss(model, inputs, return_outputs=False, num_items_in_batch=num_items_in_batch)
-            finally: h.remove()
-            if not model.training: return loss
-            lab = inputs['labels'][:, 1:]; hit = torch.isin(lab, torch.tensor(ids, device=lab.device))
-            pos = (hit * torch.arange(1, hit.shape[1] + 1, device=lab.device)).argmax(1, keepdim=True)  # the verdict letter (last hit)
-            lp, let, n = cap['o'].log_probs.gather(1, pos)[:, 0], lab.gather(1, pos)[:, 0], len(lab) // 2 * 2
-            ok = hit.any(1)[0:n:2] & hit.any(1)[1:n:2] & (let[0:n:2] != let[1:n:2])  # a pair: both rows answer, with opposite letters
-            if ok.any():
-                d = (lp[0:n:2] - lp[1:n:2])[ok]; pen = a.consistency * d.pow(2).mean()
-                loss = loss + (pen / self.current_gradient_accumulation_steps if num_items_in_batch is not None else pen)
-                self._metrics['train']['order_gap'].append(d.detach().abs().mean().item())
-            return loss
-    _tc = G.trainer_class
-    G.trainer_class = lambda packing, paired: type('GenRMTrainer', (Consistency, _tc(packing, paired)), {})
 if a.ema:  # experiment: train, then keep an exponential moving average of the trainable weights (decay a.ema per step)
     import torch
     from transformers import TrainerCallback
@@ -85,6 +63,6 @@ for name, bias in (('calibrated', rm.position_bias), ('raw', 0.0)):
     rm.position_bias = bias; t1 = time.time()
     vm = verdict_metrics(rm.judge(A, B, both_orders=True, batch_size=8), lab)
     res[name] = {k: round(vm[k], 3) for k in keys}; res[name]['pairs_per_s'] = round(len(A) / (time.time() - t1), 2)
-r = dict(run=out.name, settings=json.loads(a.set), consistency=a.consistency, ema=a.ema, paired=not a.unpaired, adam_beta2=a.adam_beta2 or 0.999, precision=m['precision']['name'], steps=m['global_step'],
+r = dict(run=out.name, settings=json.loads(a.set), ema=a.ema, paired=not a.unpaired, adam_beta2=a.adam_beta2 or 0.999, precision=m['precision']['name'], steps=m['global_step'],
          train_s=round(train_s, 1), val_loss=round(m['val_loss'], 4), position_bias=m.get('position_bias'), n_test=len(A), **res)
 print(json.dumps(r)); open(out.parent/'genrm_orders.jsonl', 'a').write(json.dumps(r) + '\n')

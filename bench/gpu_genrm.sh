@@ -9,7 +9,7 @@
 #   STAGE=2 bash bench/gpu_genrm.sh [RUNS]     # device call 2, carry [".whl/g2"]: join the GGUF, train and judge each run:
 #                                              # SEED (the full preset) or STEPS:SEED (cut to STEPS steps, as the demo's budget does)
 # Results: $OUT/genrm_orders.jsonl (one line per run, as on CPU) and $OUT/gpu_genrm.log.
-# EXTRA='{"max_steps": 52}' adds settings to every run; CONSISTENCY=w also trains with that order-consistency weight.
+# EXTRA='{"max_steps": 52}' adds settings to every run.
 set -u
 OUT=${OUT:-$PWD/gpu_out}; S=${S:-/tmp/litbench_smol}
 GGUF=SmolLM2-135M-Instruct.Q4_1.gguf
@@ -50,6 +50,5 @@ for arg in ${@:-42 1 2 3 4}; do  # SEED, or STEPS:SEED for a run cut to STEPS op
   seed=${arg#*:}; x=${EXTRA:-}; set="{\"seed\": $seed${x:+, ${x:1:-1}}}"
   [ "$arg" != "$seed" ] && set="${set%\}}, \"max_steps\": ${arg%%:*}}"
   run "s${arg/:/_}" "$set"
-  [ -n "${CONSISTENCY:-}" ] && run "c${arg/:/_}" "$set" --consistency "$CONSISTENCY"
 done
 echo "done in $SECONDS s"

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MIN_STORY_TOKENS', 'judge_heldout', 'calibrate_judge', 'lora_config', 'trainer_class', 'prompt_overhead',
            'check_genrm_args', 'train_genrm', 'summary', 'main', 'sft_rows', 'swap_rationale', 'augment_orders',
-           'label_share_a', 'PairedOrders', 'PairedOrdersMixin', 'sft_config']
+           'label_share_a', 'PairedOrders', 'PairedOrdersMixin', 'sft_config', 'sft_loss_sum', 'CompletionHeadMixin']
 
 # %% ../nbs/07_genrm.ipynb #427ea1b1
 import math, os, tempfile, time, warnings
@@ -21,7 +21,7 @@ from .sft_data import *
 from .packing import PackingMixin, enable_packing, packing_metrics, reset_peak_memory, gpu_peak_memory
 
 # %% ../nbs/07_genrm.ipynb #15fca464
-_all_ = ['sft_rows', 'swap_rationale', 'augment_orders', 'label_share_a', 'PairedOrders', 'PairedOrdersMixin', 'sft_config']
+_all_ = ['sft_rows', 'swap_rationale', 'augment_orders', 'label_share_a', 'PairedOrders', 'PairedOrdersMixin', 'sft_config', 'sft_loss_sum', 'CompletionHeadMixin']
 
 # %% ../nbs/07_genrm.ipynb #b17d85ca
 def _genrm(judge, precision:str) -> GenRM:
@@ -73,10 +73,10 @@ def lora_config(r:int):
 def trainer_class(packing:bool, # packed micro-batches (`litbench.packing`)
                   paired:bool, # both-order rows (`augment_orders`): keep a pair's two orders in one step
                  ):
-    "TRL's `SFTTrainer`, with the mixins a run needs (packing plans its own steps, with the pairs kept together)."
+    "TRL's `SFTTrainer`, with the mixins a run needs (packing plans its own steps, with the pairs kept together; padded batches score the answer tokens alone)."
     from trl import SFTTrainer
-    bases = (PackingMixin,) if packing else (PairedOrdersMixin,) if paired else ()
-    return type('GenRMTrainer', bases + (SFTTrainer,), {}) if bases else SFTTrainer
+    bases = (PackingMixin,) if packing else (CompletionHeadMixin,) + ((PairedOrdersMixin,) if paired else ())
+    return type('GenRMTrainer', bases + (SFTTrainer,), {})
 
 
 # %% ../nbs/07_genrm.ipynb #60364aa8
