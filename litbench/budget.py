@@ -12,14 +12,14 @@ from .machine import *
 
 # %% ../nbs/08a_budget.ipynb #d3fdfd02
 def _step_tps(model, prec, x, reps:int, train:bool) -> float:
-    "Tokens/s of `model` on batch `x`: inference, or a training micro-step (forward and backward) when `train`."
+    "Tokens/s of `model` on batch `x`: inference, or a training micro-step (forward and backward) when `train`, a causal LM's head on a few positions as the GenRM trainer runs it."
     import torch
     def once():
         if not train:
             with torch.inference_mode(), prec.autocast(): model(input_ids=x)
             return
-        with prec.autocast(): out = model(input_ids=x, **({'labels': x} if hasattr(model, 'lm_head') else {}))
-        (out.loss if getattr(out, 'loss', None) is not None else out.logits.float().sum()).backward()
+        with prec.autocast(): out = model(input_ids=x, **({'logits_to_keep': 4} if hasattr(model, 'lm_head') else {}))  # the answer's tokens
+        out.logits.float().logsumexp(-1).sum().backward()
         model.zero_grad(set_to_none=True)
     model.train(train); ts = []
     for _ in range(reps + 1): t = time.perf_counter(); once(); ts.append(time.perf_counter() - t)
@@ -42,10 +42,10 @@ def probe_speed(model:str='smollm2-135m', # the model the budget is for
                 genrm_train_tokens_per_s=round(genrm, 1), layers=m.config.num_hidden_layers, probe_s=round(time.perf_counter() - t0, 1))
 
 # %% ../nbs/08a_budget.ipynb #5c8a0033
-BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=48, n_test=60, heldout=8, calibrate=32)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
+BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=120, n_test=60, heldout=8, calibrate=32)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
 CALIBRATE_PAIRS = 200  # train_genrm's calibrate_pairs default, for a preset that does not set it
-# the sample GenRM (batches of 4) stayed at chance after 22 steps and learned by 52 (07_genrm): its floor is 48 steps
-OVERHEAD_S = 150  # kernels, model loading, checkpoints, data, rehydration, analysis: measured ~2.5 min on a quiet 2-core CPU
+# the sample GenRM (batches of 4) learned by 52 steps, but its two orders agreed reliably only from 120 (0.85-0.90 over 7 seeds; 95: 0.57-0.84; 07_genrm)
+OVERHEAD_S = 45  # model loading, checkpoints, data, rehydration, analysis: ~30 s beyond the tokens in a whole sample run on a quiet 2-core CPU (08:24, bf16), with room
 
 def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:float|None=None) -> dict:
     "Estimated seconds of each part of preset `cfg` at `tps` inference and `bt_tps`/`genrm_tps` training tokens/s (default tps/3)."
@@ -55,7 +55,8 @@ def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:flo
     tb, tg = min(bt['max_length'], tok + 1), min(g['max_length'], 2*tok + 90)
     rows_g = 0.95 * d['n_rationales'] * (2 if g.get('both_orders') else 1)
     steps = lambda s, ep, rows, tbs: s if s > 0 else math.ceil(ep * rows / tbs)
-    gen_kinds = sum(k.strip() in ('genrm', 'zero-shot') for k in ev['kinds'].split(','))
+    kinds = [k.strip() for k in ev['kinds'].split(',')]
+    te, tz = min(ev.get('max_length') or g['max_length'], 2*tok + 90), min(ev.get('max_length') or 2*tok + 90, 2*tok + 90)  # judged prompts: zero-shot reads whole stories unless eval cuts them
     n_test, sides = d['n_test'], 2 if ev.get('both_orders') else 1
     cal = min(g.get('calibrate_pairs', CALIBRATE_PAIRS), 0.95*d['n_rationales']) if g.get('calibrate', True) and not g.get('use_cot') else 0
     return dict(bt_steps=steps(bt['max_steps'], bt['epochs'], 0.95*d['n_train'], bt['target_batch_size']),
@@ -63,7 +64,7 @@ def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:flo
                 genrm_steps=steps(g['max_steps'], g['epochs'], rows_g, g['target_batch_size']),
                 genrm_step_s=g['target_batch_size']*tg/genrm_tps,
                 fixed_s=OVERHEAD_S + fwd((0.05*d['n_train'] + n_test)*2*tb) + fwd((g['eval_pairs'] if g.get('eval_pairs', 0) > 0 else 0.05*d['n_rationales'])*2*tg + 24*tg + cal*2*tg),
-                eval_s=fwd(n_test*2*tb*('bt' in ev['kinds']) + n_test*sides*tg*gen_kinds))
+                eval_s=fwd(n_test*2*tb*('bt' in kinds) + n_test*sides*(te*('genrm' in kinds) + tz*('zero-shot' in kinds))))
 
 def _total(c:dict) -> float: return c['fixed_s'] + c['eval_s'] + c['bt_steps']*c['bt_step_s'] + c['genrm_steps']*c['genrm_step_s']
 

@@ -141,7 +141,7 @@ PRESETS = {
         genrm=dict(model_name='smollm2-135m', epochs=1, batch_size=4, target_batch_size=4, max_length=256, both_orders=True,
                    learning_rate=5e-4, use_cot=False, max_steps=-1, freeze_layers=6, seed=42, eval_pairs=0, keep_checkpoints=1,  # batches of 4 (2 pairs, both orders): twice the steps of 8 for the same time;
                    calibrate_pairs=64),  # one epoch (~190 steps): its two orders agreed on 0.83-0.89 over 4 seeds, half an epoch 0.57-0.84 (07_genrm); 6 frozen layers; 18 validation + 46 training pairs calibrate
-        eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=True, batch_size=8, max_new_tokens=0, max_length=0),
+        eval=dict(kinds='bt,genrm,zero-shot,length,random', both_orders=True, batch_size=8, max_new_tokens=0, max_length=256),  # zero-shot reads the stories cut as the GenRM does: the same prompts, a third of its time
         pipeline=dict(budget_min=10),  # litbench_run sizes the run to the machine (08a_budget): ten minutes even on a slow 2-core CPU
     ),
     'tiny': dict(  # smoke tests and CI: a random 2-layer model, a handful of steps

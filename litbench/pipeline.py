@@ -226,7 +226,8 @@ def _sized(state:dict, cfg:dict, budget_min, ov:dict) -> dict:
         print(f"[budget] {b:g} min; probe ({sp['probe_s']} s): {sp['tokens_per_s']:.0f} tokens/s inference, {sp['bt_train_tokens_per_s']:.0f} BT / "
               f"{sp['genrm_train_tokens_per_s']:.0f} GenRM training; precision {sp['precision']} for every stage ({sp['reason']}); "
               f"estimate {fmt_secs(plan['estimate_s'])} -> planned {fmt_secs(plan['planned_s'])}; "
-              + (f"scaled {plan['scaled']} (--budget_min {plan['whole_min']} keeps the whole preset)" if plan['scaled'] else 'preset unchanged'), flush=True)
+              + (f"scaled {plan['scaled']} (--budget_min {plan['whole_min']} keeps the whole preset)" if plan['scaled'] else 'preset unchanged')
+              + ('' if plan['fits'] else f"; over the budget: the least the stages keep (BUDGET_FLOORS) needs about {fmt_secs(plan['planned_s'])} here"), flush=True)
     b = state['budget']
     return {tuple(k.split('.', 1)): v for k, v in (b or {}).get('scaled', {}).items()}
 
@@ -288,6 +289,7 @@ def write_summary(run:Path, state:dict) -> dict:
         f"Sized to this machine: budget {fmt_secs(b['budget_s'])}, probe {b['probe']['tokens_per_s']:.0f} forward tokens/s "
         f"({b['probe']['precision']}), estimate {fmt_secs(b['estimate_s'])}, planned {fmt_secs(b['planned_s'])}, "
         + (f"scaled {b['scaled']}" + (f" (`--budget_min {b['whole_min']}` keeps the whole preset)." if 'whole_min' in b else '.') if b['scaled'] else 'preset unchanged.')
+        + ('' if b.get('fits', True) else ' Over the budget: the least the stages keep (`BUDGET_FLOORS`) needs more on this machine.')
         if b else 'Not sized to the machine (no time budget).')]
     atomic_write(run/'summary.md', '\n'.join(lines) + '\n')
     return dict(run_dir=str(run), preset=state.get('preset'), steps=rows)
