@@ -44,7 +44,7 @@ def probe_speed(model:str='smollm2-135m', # the model the budget is for
 # %% ../nbs/08a_budget.ipynb #5c8a0033
 BUDGET_FLOORS = dict(bt_steps=6, genrm_steps=120, n_test=60, heldout=8, calibrate=32)  # the least a sized run keeps: BT and GenRM still learn, intervals stay readable
 CALIBRATE_PAIRS = 200  # train_genrm's calibrate_pairs default, for a preset that does not set it
-# the sample GenRM (batches of 4) learned by 52 steps, but its two orders agreed reliably only from 120 (0.85-0.90 over 7 seeds; 95: 0.57-0.84; 07_genrm)
+# the sample GenRM (batches of 4) learned by 52 steps, but its two orders agreed on >= 0.83 in 10 of 11 runs at 120 (0.76 in the last) against 0.57-0.84 at 95 (07_genrm)
 OVERHEAD_S = 45  # model loading, checkpoints, data, rehydration, analysis: ~30 s beyond the tokens in a whole sample run on a quiet 2-core CPU (08:24, bf16), with room
 
 def _costs(cfg:dict, tps:float, tok:float, bt_tps:float|None=None, genrm_tps:float|None=None) -> dict:
