@@ -117,6 +117,6 @@ class CompletionHeadMixin:
             lp = logits.log_softmax(-1); n = g(torch.tensor(float(len(y)))).clamp(min=1)
             self._metrics[mode]['entropy'].append((g(-(lp.exp() * lp).sum()) / n).item())
             self._metrics[mode]['mean_token_accuracy'].append((g((logits.argmax(-1) == y).sum().float()) / n).item())
-        if mode == 'train': self._total_train_tokens += int(g(inputs['attention_mask'].sum()))
+        if mode == 'train': self._total_train_tokens += int(g(inputs['attention_mask'].sum() if 'attention_mask' in inputs else torch.tensor(inputs['input_ids'].numel())))
         self._metrics[mode]['num_tokens'] = [self._total_train_tokens]
         return loss
