@@ -11,7 +11,7 @@ LAB_STAMP := $(VENV)/.lab-installed
 BROWSER_STAMP := $(VENV)/.browser-installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install test demo check export readme docs sidebar site lab browser-test lowest clean-venv
+.PHONY: install test test-slow demo check export readme docs sidebar site lab browser-test lowest clean-venv
 
 $(STAMP): setup.py settings.ini
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test: install
 	set -e; t=$$(mktemp -d -t litbench-test.XXXXXX); trap 'rm -rf "$$t"' EXIT; export TMPDIR=$$t; \
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing; \
 	if [ -d tests ]; then rc=0; $(BIN)/pytest -q -p no:cacheprovider tests || rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc; fi
+
+# Cells flagged `#| slow` (a minute or more each) run only here: the notebooks that hold one, with the flag on.
+test-slow: install
+	set -e; t=$$(mktemp -d -t litbench-slow.XXXXXX); trap 'rm -rf "$$t"' EXIT; export TMPDIR=$$t; \
+	for nb in $$(grep -l '"#| slow' nbs/*.ipynb); do echo "$$nb (slow cells)"; OMP_NUM_THREADS=2 $(BIN)/nbdev_test --flags slow --path $$nb; done
 
 demo: install
 	$(BIN)/litbench_run --preset sample
