@@ -38,7 +38,8 @@ def _fits(v, o:Option) -> bool:
     "Whether value `v` has the type option `o` declares."
     if v is None: return o.optional
     if isinstance(v, bool) and o.type is not bool: return False
-    return isinstance(v, (int, float)) if o.type is float else isinstance(v, o.type)
+    t = typing.get_origin(o.type) or o.type  # list[str] is checked as a list
+    return isinstance(v, (int, float)) if t is float else isinstance(v, t)
 
 def check_values(f, # a stage function
                  values:dict, # option name -> value
