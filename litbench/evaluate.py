@@ -104,7 +104,7 @@ def make_judge(kind:str, # bt, genrm, zero-shot, length or random
     model = model or (SMOLLM2 if kind == 'zero-shot' else '')
     if not model: raise LitbenchError(f'--kind {kind} needs --model: the trained {kind} model directory')
     try:
-        if kind == 'bt': from litbench.bt import RewardModel
+        if kind == 'bt': from litbench.scoring import RewardModel
         else: from litbench.judge import GenRM
     except ImportError as e: raise LitbenchError(f'--kind {kind} needs {e.name}, which this installation lacks') from None
     if kind == 'bt': return BTJudge(RewardModel.from_pretrained(model, precision=precision), model, batch_size)

@@ -9,7 +9,7 @@ from litbench.pipeline import nbs_dir, declared_params, notebook_params, STEPS, 
 
 NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
 # library notebooks split off a stage sit just before the first notebook that imports them: 00b_tables before 01_data,
-# 02a_packrows before 02b_packing, 03a_archives and 03b_fetch before 04_rehydrate, 05a_reward before 06_bt,
+# 02a_packrows before 02b_packing, 03a_archives and 03b_fetch before 04_rehydrate, 05a_scoring before 06_bt,
 # 06a_prompts before 06b_judge, 06b_judge and 06c_sft_data before 07_genrm, 07a_metrics before 08_eval,
 # 08a_budget before 09_pipeline
 LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))

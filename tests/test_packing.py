@@ -15,7 +15,8 @@ warnings.filterwarnings('ignore')
 
 
 def test_bt_packed_equals_reward_trainer(tmp_path):
-    from litbench.bt import BTTrainer, bt_config, pair_dataset, InputFormat
+    from litbench.bt import BTTrainer, bt_config, pair_dataset
+    from litbench.scoring import InputFormat
     model, tok = load_base_model('tiny-random', 'reward', dtype=torch.float32, attn_implementation='sdpa')
     df = sample_train(12, seed=3)
     ds, _ = pair_dataset(tok, df, InputFormat(96))
