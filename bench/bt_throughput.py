@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from trl.trainer.reward_trainer import DataCollatorForPreference
-from litbench.bt import InputFormat, encode
+from litbench.reward import InputFormat, encode
 from litbench.data import sample_train
 from litbench.models import load_base_model, freeze_lower
 
