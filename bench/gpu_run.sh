@@ -7,8 +7,8 @@
 #   bash bench/gpu_run.sh                 # on the node: everything below; log and JSON under $OUT (default ./gpu_out)
 #
 # The model is a random-init Llama of Llama-3.2-1B's shape and the data synthetic, LitBench-like, so nothing comes from
-# the hub. DRY=1 runs every part on a CPU at toy sizes (about 5 minutes on 2 cores), to check the script before you take
-# it to the node. Parts in priority order, each under its own `timeout` capped by what is left of BUDGET (seconds,
+# the hub. DRY=1 runs every part on a CPU at toy sizes (12 minutes on 2 shared cores; the torch.compile part stops at
+# its cap there), to check the script before you take it to the node. Parts in priority order, each under its own `timeout` capped by what is left of BUDGET (seconds,
 # default 3600), so one hung part cannot take the rest (the caps are sized for an H100/H200; SLOW=3 triples them):
 #   0. the environment: GPU, versions, litbench imports (installs from $WHL if the imports fail)
 #   2a. bench/gpu_bench.py, BT: the original's padding to max_length vs length-grouped vs packed (FlexAttention) vs
