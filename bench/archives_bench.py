@@ -20,7 +20,9 @@ from pathlib import Path
 from litbench.data import sample_test
 from litbench.reddit import RedditEmulator
 from litbench.archives import write_dump
-from litbench.rehydrate import rehydrate, read_pairs, REHYDRATED_NAME
+from litbench.rehydrate import rehydrate
+from litbench.fetch import read_pairs
+from litbench.tables import REHYDRATED_NAME
 
 _FIELDS = dict(all_awardings=[], archived=False, associated_award=None, author_flair_background_color=None,
                author_flair_css_class=None, author_flair_richtext=[], author_flair_template_id=None, author_flair_text=None,

@@ -12,7 +12,9 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np
 from litbench.core import get_preset
-from litbench.data import make_sample, load_test_pairs
+from litbench.data import make_sample
+from litbench.tables import load_test_pairs
+from litbench.sft_data import CompletionHeadMixin
 import litbench.genrm as G
 from litbench.judge import GenRM, verdict_metrics
 
@@ -25,7 +27,7 @@ out = Path(a.out); data = Path(a.data) if a.data else out.parent/'data'
 if not (data/'rationales.jsonl').exists(): make_sample(data, n_train=400, n_test=120, n_rationales=400, seed=0)
 if a.unpaired:
     from trl import SFTTrainer
-    G.trainer_class = lambda packing, paired: type('GenRMTrainer', (G.CompletionHeadMixin, SFTTrainer), {})
+    G.trainer_class = lambda packing, paired: type('GenRMTrainer', (CompletionHeadMixin, SFTTrainer), {})
 if a.adam_beta2:
     _sft_config = G.sft_config
     def _beta2(*args, **kw):

@@ -4,7 +4,7 @@
 Not a test. A random-init model of a named shape (no hub needed), random token ids with LitBench-like lengths
 (lognormal, median ~550 tokens, clipped at 3,000, then cut to max_length), float32 master weights under bf16 autocast
 on bf16 GPUs, fused AdamW, one optimizer step per micro-batch. Prints pairs/s (examples/s for SFT), real tokens/s,
-MFU = 6 * params * real tokens/s against the GPU's nominal dense bf16 peak (as the issue quotes it; also with the
+MFU = 6 * params * real tokens/s against the GPU's nominal dense bf16 peak (the usual convention; also with the
 embedding matrix left out of params, since its lookup is no matmul) AND against a bf16 matmul measured in the same run,
 and peak memory. Medians over the timed steps. Usage:
 
@@ -15,7 +15,7 @@ import argparse, json, math, statistics, sys, time, traceback
 from contextlib import nullcontext
 import numpy as np
 import torch
-from litbench.packing import pack_bins, pack_rows, packed_mask, bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum
+from litbench.packrows import pack_bins, pack_rows, packed_mask, bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum
 
 SHAPES = {  # LlamaConfig fields; vocab 128,256 as Llama-3 (the SmolLM2 tokenizer's 49,152 gives 1.07 B at 1B shape)
     'tiny': dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, vocab_size=49152),

@@ -1,4 +1,4 @@
-"""Helpers for bench/gpu_run.sh (offline GPU machine): a random-init model directory of a named shape with the offline
+"""Helpers for bench/gpu_run.sh on your (offline) GPU node: a random-init model directory of a named shape with the offline
 tokenizer, LitBench-like training files, and the float32-master-weights check of finished runs.
 
     python bench/gpu_checks.py model --shape llama-1b --out /tmp/llama1b

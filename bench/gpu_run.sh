@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
-# One script for a lent, offline CUDA machine (the device image: torch 2.11, transformers 5.17, accelerate 1.15, pandas 3;
-# no trl/datasets/fastcore, no internet). Run from the repo root with the carried wheel folder:
+# Training throughput and end-to-end checks of litbench on your GPU node (CUDA; no internet needed). From the repo root:
 #
-#   bash bench/gpu_run.sh            # writes everything under $OUT (default ./gpu_out)
+#   bash bench/gpu_wheels.sh              # once, on a machine with internet: the wheelhouse .whl/ (see that script)
+#   (copy the repo with .whl/ to the node)
+#   bash bench/gpu_install.sh             # on the node: pip install --no-index --find-links .whl ...
+#   bash bench/gpu_run.sh                 # on the node: everything below; log and JSON under $OUT (default ./gpu_out)
 #
-# Needs .whl/gpu/ (trl, datasets, fastcore, dill, multiprocess, xxhash, psutil, zstandard wheels; `pip download --no-deps`) and
-# .whl/cache/tiny-random/ (the offline tokenizer; a copy of ~/.cache/litbench/tiny-random): `bash bench/gpu_wheels.sh`
-# makes both (~21 MB, git-ignored); with the device `run` tool: command `bash bench/gpu_run.sh`, carry [".whl"].
-# DRY=1 bash bench/gpu_run.sh runs every part on a CPU at toy sizes (about 5 minutes on 2 cores).
-# Parts in priority order, each under its own `timeout` capped by what is left of BUDGET (default 450 s), so one hung
-# part cannot eat the device time; the tiny-random smoke runs last, only if time is left. Order:
-#   0. install the wheels (no network, no deps); litbench runs from the repo via PYTHONPATH
-#   (a) bench/gpu_bench.py, BT at Llama-3.2-1B shape: the original's padding to max_length vs length-grouped (ours before)
-#       vs packed (FlexAttention) vs packed + torch.compile
-#   (b) train_bt end to end at 1B shape with --packing on a random-init model dir (LitBench-like synthetic pairs)
-#   (a) the same benchmark for GenRM SFT;  (b) train_genrm end to end at 1B shape with --packing
-#   (b2) train_bt end to end again with --torch_compile
-#   (c) float32 master weights under the precision policy: every finished run's saved tensors are float32
-#   smoke: packed train_bt/train_genrm on tiny-random, if time is left
+# The model is a random-init Llama of Llama-3.2-1B's shape and the data synthetic, LitBench-like, so nothing comes from
+# the hub. DRY=1 runs every part on a CPU at toy sizes (12 minutes on 2 shared cores; the torch.compile part stops at
+# its cap there), to check the script before you take it to the node. Parts in priority order, each under its own `timeout` capped by what is left of BUDGET (seconds,
+# default 3600), so one hung part cannot take the rest (the caps are sized for an H100/H200; SLOW=3 triples them):
+#   0. the environment: GPU, versions, litbench imports (installs from $WHL if the imports fail)
+#   2a. bench/gpu_bench.py, BT: the original's padding to max_length vs length-grouped vs packed (FlexAttention) vs
+#       packed + torch.compile                                                   -> $OUT/bench_bt.json
+#   3. train_bt end to end with --packing on a random-init model directory      -> $OUT/metrics_bt_e2e.json
+#   3c. the same BT run with --torch_compile (median_step_s excludes compiling)  -> $OUT/metrics_bt_e2e_compiled.json
+#   2b. the same benchmark for GenRM SFT                                         -> $OUT/bench_sft.json
+#   3b. train_genrm end to end with --packing                                    -> $OUT/metrics_genrm_e2e.json
+#   4. float32 master weights under the precision policy: every finished run's saved tensors are float32
+#   1. smoke: packed train_bt/train_genrm on tiny-random
+# $OUT/gpu_run.log has everything, with MFU per end-to-end run at the end. Keep a run's results by copying $OUT to
+# bench/results/DATE_GPU/ and add its numbers, with this command and the GPU, to bench/RESULTS.md.
 set -u
 OUT=${OUT:-$PWD/gpu_out}; mkdir -p "$OUT"
-WHL=${WHL:-$PWD/.whl/gpu}
-export LITBENCH_CACHE=${LITBENCH_CACHE:-$PWD/.whl/cache}
+WHL=${WHL:-$PWD/.whl}
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 PYTHONUNBUFFERED=1
 export PYTHONWARNINGS=ignore
 TMP=${TMPDIR:-/tmp}/litbench_gpu; rm -rf "$TMP"; mkdir -p "$TMP"
@@ -32,13 +34,13 @@ if [ "${DRY:-0}" = 1 ]; then
   SHAPE=tiny; BENCH="--device cpu --steps 2 --warmup 1 --n_items 40"; BTL="--max_length 256 --batch_size 2 --target_batch_size 8 --max_steps 2 --max_tokens_per_batch 1024"
   GRL="--max_length 512 --batch_size 2 --target_batch_size 4 --max_steps 2 --max_tokens_per_batch 1024"; NP=60; NR=24; SMOKE="--precision fp32"
 else
-  SHAPE=llama-1b; BENCH="--steps 8 --warmup 3"; BTL="--max_length 2048 --batch_size 8 --target_batch_size 128 --max_steps 6 --max_tokens_per_batch 16384"
+  SHAPE=${SHAPE:-llama-1b}; BENCH="--steps 8 --warmup 3"; BTL="--max_length 2048 --batch_size 8 --target_batch_size 128 --max_steps 6 --max_tokens_per_batch 16384"
   GRL="--max_length 4096 --batch_size 2 --target_batch_size 32 --max_steps 3 --max_tokens_per_batch 16384"; NP=900; NR=200; SMOKE=""
 fi
 part() { echo; echo "=== [$SECONDS s] $*"; }
-BUDGET=${BUDGET:-450}  # seconds for all parts together; each part gets min(its cap, what is left)
+BUDGET=${BUDGET:-3600}  # seconds for all parts together; each part gets min(its cap, what is left)
 run() {
-  local t=$1 left=$(( BUDGET - SECONDS )); shift
+  local t=$(( $1 * ${SLOW:-1} )) left=$(( BUDGET - SECONDS )); shift
   if [ $left -lt 15 ]; then echo "--- skipped (budget of $BUDGET s spent): $*"; return 124; fi
   [ $t -gt $left ] && t=$left
   timeout --kill-after=5 "$t" "$@"; local rc=$?; echo "--- rc=$rc after $SECONDS s"; return $rc
@@ -47,8 +49,7 @@ run() {
 part "0. environment"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 python -c "import sys, torch, transformers, accelerate; print(sys.version.split()[0], 'torch', torch.__version__, 'transformers', transformers.__version__, 'accelerate', accelerate.__version__, 'cuda', torch.cuda.is_available())"
-python -c 'import trl, datasets, fastcore, dill, multiprocess, xxhash, psutil, zstandard' 2>/dev/null || \
-    pip install -q --no-index --no-deps --find-links "$WHL" trl datasets fastcore dill multiprocess xxhash psutil zstandard
+python -c 'import trl, datasets, fastcore, gguf, litbench.bt; from litbench.models import smollm2_gguf; smollm2_gguf()' 2>/dev/null || bash bench/gpu_install.sh "$WHL" || { echo "install failed"; exit 1; }
 python -c "import litbench.bt, litbench.genrm, litbench.packing, trl, datasets; print('litbench imports ok; trl', trl.__version__, 'datasets', datasets.__version__)" || { echo "imports failed"; exit 1; }
 
 part "2a. benchmark, BT at $SHAPE shape"

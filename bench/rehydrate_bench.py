@@ -18,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 from litbench.data import sample_test
 from litbench.reddit import RedditEmulator, reddit_client, request_floor
-from litbench.rehydrate import rehydrate, read_pairs, REHYDRATED_NAME
+from litbench.rehydrate import rehydrate
+from litbench.fetch import read_pairs
+from litbench.tables import REHYDRATED_NAME
 
 
 def seed_approach(reddit, pairs:pd.DataFrame) -> int:
