@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
+from .tables import *
 from .data import *
 
 # %% ../nbs/05_analysis.ipynb #cc243d5a

@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 import pandas as pd
 from tqdm import tqdm
 from .core import *
-from .data import TEST_HUB, SCHEMAS, STATUSES, DataError, load_test_ids, fmt_time, read_table
+from .tables import TEST_HUB, SCHEMAS, STATUSES, DataError, load_test_ids, read_table
+from .data import fmt_time
 from .reddit import *
 from .archives import *
 

@@ -9,7 +9,8 @@ from litbench.core import plan_batches
 from litbench.machine import choose_precision
 from litbench.data import sample_train, sample_rationales
 from litbench.models import load_base_model
-from litbench.packing import bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum, plan_packing, item_costs
+from litbench.packrows import bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum, plan_packing
+from litbench.packing import item_costs
 
 warnings.filterwarnings('ignore')
 
@@ -38,7 +39,7 @@ def test_bt_packed_equals_reward_trainer(tmp_path):
 def test_sft_packed_equals_sft_trainer(tmp_path):
     from trl import SFTTrainer
     from datasets import Dataset
-    from litbench.genrm import sft_rows, sft_config
+    from litbench.sft_data import sft_rows, sft_config
     model, tok = load_base_model('tiny-random', 'causal', dtype=torch.float32, padding_side='right', attn_implementation='sdpa')
     rows, _, _ = sft_rows(tok, sample_rationales(6, seed=2), 320, use_cot=True)
     args = sft_config(tmp_path, plan_batches(6, 6, 1), 1, 1e-3, 320, 1, 1, 'none', 0, choose_precision('fp32'))
