@@ -188,7 +188,11 @@ def sized(a, stage, prec_name='auto'):
     prec = choose_precision(prec_name, model)
     costs = data_costs(a, stage, tok)
     kind, L = ('bt', a.bt_len) if stage == 'bt' else ('sft', a.genrm_len)
-    sz = size_budget(model, kind, L, costs, stage_cfg['target_batch_size'], prec=prec, grad_ckpt=ckpt, most=a.most)
+    target = a.target or stage_cfg['target_batch_size']
+    sz = size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=ckpt, most=a.most)
+    if sz and not sz['fits'] and not ckpt:  # the card is too small for the floor: recompute activations, and size again
+        ckpt = True; model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
+        sz = dict(size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=True, most=a.most), gradient_checkpointing_added=True)
     budget = sz['max_tokens_per_batch'] if sz else a.cpu_budget * (2 if kind == 'bt' else 1)
     if a.compile == 'auto':
         dec = decide_compile(compile_step(kind, budget, L, model.config.vocab_size, prec), model, warmup=2, steps=3)
@@ -196,7 +200,7 @@ def sized(a, stage, prec_name='auto'):
     n_ne = non_embedding_params(model)
     del model
     if dev == 'cuda': torch.cuda.empty_cache()
-    return budget, sz, dec, n_ne
+    return budget, sz, dec, n_ne, ckpt
 
 
 def data_costs(a, stage, tok):
@@ -213,7 +217,7 @@ def data_costs(a, stage, tok):
 def ours_job(a, stage):
     "The paper preset's stage, packed and sized to the card, a few dozen optimizer steps; with where its time went."
     import torch
-    budget, sz, dec, n_ne = sized(a, stage)
+    budget, sz, dec, n_ne, ckpt = sized(a, stage)
     timers = Timers()
     from litbench.bt import train_bt
     from litbench.genrm import train_genrm
@@ -225,7 +229,7 @@ def ours_job(a, stage):
         cfg.update(model_name=a.model, dataset_name=str(Path(a.data)/'rationales.jsonl'), max_length=a.genrm_len,
                    eval_pairs=a.eval_pairs, calibrate_pairs=a.eval_pairs)
     cfg.update(output_dir=str(Path(a.work)/f'run_{stage}_{a.cap}'), max_steps=a.steps, packing=True, max_tokens_per_batch=budget,
-               torch_compile=bool(dec['torch_compile']), keep_checkpoints=1, target_batch_size=a.target or cfg['target_batch_size'])
+               torch_compile=bool(dec['torch_compile']), gradient_checkpointing=ckpt, keep_checkpoints=1, target_batch_size=a.target or cfg['target_batch_size'])
     known = set(inspect.signature(fn).parameters)
     dropped = sorted(set(cfg) - known)
     if dropped: print(f'{fn.__name__} has no {dropped}: left out', flush=True)
