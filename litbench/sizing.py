@@ -7,12 +7,12 @@ __all__ = ['STATE_BYTES', 'AUTOCAST_BYTES', 'prior_bytes_per_token', 'fit_memory
            'probe_memory', 'size_budget', 'compile_decision', 'measure_compile', 'decide_compile', 'default_packing',
            'compile_step', 'token_batches', 'estimate_eval_s', 'estimate_save_s', 'eval_schedule']
 
-# %% ../nbs/02c_sizing.ipynb #e6ddb1ac
+# %% ../nbs/02c_sizing.ipynb #4d0b2fd7
 import math, time
 from .core import *
 from .packrows import bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum, packing_attn, use_attention, plan_packing
 
-# %% ../nbs/02c_sizing.ipynb #a6864432
+# %% ../nbs/02c_sizing.ipynb #497e15fc
 STATE_BYTES = 16  # per trained parameter: float32 weight, gradient and AdamW's two moments
 AUTOCAST_BYTES = 2  # per parameter: the bf16 copy autocast keeps of each weight during a step
 
@@ -25,7 +25,7 @@ def prior_bytes_per_token(config, # the model's config (hidden_size, num_hidden_
     per_layer = 34 * h * 1.5
     return per_layer * (1 + L / 20) if grad_ckpt else per_layer * L
 
-# %% ../nbs/02c_sizing.ipynb #ec3dfe65
+# %% ../nbs/02c_sizing.ipynb #92946769
 def fit_memory(points:list, # (tokens, peak bytes) of packed steps at two or more budgets
               ) -> tuple:
     "`(base, bytes_per_token)` of the least-squares line through measured step peaks."
@@ -36,7 +36,7 @@ def fit_memory(points:list, # (tokens, peak bytes) of packed steps at two or mor
     if slope <= 0: raise LitbenchError(f'step peaks did not grow with the tokens of a micro-batch ({points}): measure at budgets further apart')
     return mp - slope * mt, slope
 
-# %% ../nbs/02c_sizing.ipynb #7a0c320e
+# %% ../nbs/02c_sizing.ipynb #c83b48ae
 def gpu_memory(device=None) -> int|None:
     "Bytes this process may allocate on its GPU: free memory plus what its allocator holds, within its memory fraction; None without CUDA."
     import torch
@@ -46,7 +46,7 @@ def gpu_memory(device=None) -> int|None:
     frac = torch.cuda.get_per_process_memory_fraction(dev) if hasattr(torch.cuda, 'get_per_process_memory_fraction') else 1.0
     return int(min(free + torch.cuda.memory_reserved(dev), frac * total))
 
-# %% ../nbs/02c_sizing.ipynb #ce3d7959
+# %% ../nbs/02c_sizing.ipynb #f7f4a54b
 def _round(t:float, m:int) -> int: return int(t // m * m)
 
 def choose_token_budget(available:float, # bytes this process may use on its GPU (`gpu_memory`)
@@ -84,7 +84,7 @@ def choose_token_budget(available:float, # bytes this process may use on its GPU
         f': {floor} tokens need {(fixed + bytes_per_token * floor) / 2**30:.1f} GiB, {available * headroom / 2**30:.1f} GiB planned'
     return out
 
-# %% ../nbs/02c_sizing.ipynb #8df3892d
+# %% ../nbs/02c_sizing.ipynb #c6fba46a
 def _probe_row(kind:str, tokens:int, max_length:int, vocab:int, pad:int):
     "One packed row of `tokens` random tokens in items as long as `max_length` allows (pairs for BT, 4 target tokens per SFT example)."
     import torch
@@ -125,7 +125,7 @@ def probe_memory(model, # the model to train, on its device
     model.train(was)
     return pts
 
-# %% ../nbs/02c_sizing.ipynb #d956e924
+# %% ../nbs/02c_sizing.ipynb #db6d89a8
 def size_budget(model, # the model to train, on its device (a Trainer has moved it)
                 kind:str, # bt or sft
                 max_length:int, # tokens per story (BT) or example (SFT)
@@ -135,25 +135,26 @@ def size_budget(model, # the model to train, on its device (a Trainer has moved 
                 prec=None, # the run's `Precision`
                 grad_ckpt:bool=False, # gradient checkpointing is on
                 most:int=12288, # largest budget chosen
+                available:int|None=None, measure=None, # bytes this process may use and the peak measurement (default: the GPU's)
                ) -> dict|None:
     "Probe the model's step memory at two budgets and choose the token budget for this GPU; None off CUDA."
     import torch
     dev = next(model.parameters()).device
-    if dev.type != 'cuda': return None
+    if dev.type != 'cuda' and measure is None: return None
     floor = (2 if kind == 'bt' else 1) * max_length
     n, trainable = sum(p.numel() for p in model.parameters()), sum(p.numel() for p in model.parameters() if p.requires_grad)
     t0, budgets = time.perf_counter(), (math.ceil(floor / 128) * 128, math.ceil(floor / 128) * 256)
-    try: base, bpt = fit_memory(probe_memory(model, kind, budgets, max_length, prec))
+    try: base, bpt = fit_memory(probe_memory(model, kind, budgets, max_length, prec, measure=measure))
     except torch.OutOfMemoryError: base, bpt = None, None  # not even the probe fits: the prior says by how much
-    torch.cuda.empty_cache()
-    out = choose_token_budget(gpu_memory(dev), n, trainable, bpt, base, kind, max_length, costs, effective, n_ranks,
+    if torch.cuda.is_available(): torch.cuda.empty_cache()
+    out = choose_token_budget(available or gpu_memory(dev), n, trainable, bpt, base, kind, max_length, costs, effective, n_ranks,
                               model.config, grad_ckpt, most=most)
     out.update(probe_budgets=list(budgets), probe_s=round(time.perf_counter() - t0, 2))
     print(f"token budget {out['max_tokens_per_batch']} per micro-batch ({out['limited_by']}; predicted peak {out['predicted_peak_gib']} "
           f"of {out['available_gib']} GiB)" + (f"; does not fit: {out['advice']}" if not out['fits'] else ''), flush=True)
     return out
 
-# %% ../nbs/02c_sizing.ipynb #631c5b2a
+# %% ../nbs/02c_sizing.ipynb #1c8f23b2
 def compile_decision(eager_s:list, # seconds of timed eager steps
                      compiled_s:list|None=None, # seconds of timed compiled steps (None: compiling failed)
                      error:str|None=None, # why compiling failed
@@ -169,7 +170,7 @@ def compile_decision(eager_s:list, # seconds of timed eager steps
     if out['speedup'] < min_gain: return dict(out, torch_compile=False, reason=f"compiled only {out['speedup']}x eager (below {min_gain}x): eager")
     return dict(out, torch_compile=True, reason=f"compiled {out['speedup']}x faster than eager")
 
-# %% ../nbs/02c_sizing.ipynb #5874edde
+# %% ../nbs/02c_sizing.ipynb #bf183fa7
 def _graphs() -> int:
     "Graphs torch.compile has compiled so far in this process."
     from torch._dynamo.utils import counters
@@ -197,7 +198,7 @@ def measure_compile(step, # `step(model)`: one training micro-step (forward, bac
     except Exception as e: return compile_decision(eager, None, f'{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ""}')
     return compile_decision(eager, compiled, recompiles=re)
 
-# %% ../nbs/02c_sizing.ipynb #f0624034
+# %% ../nbs/02c_sizing.ipynb #2bc464a4
 def decide_compile(step, model, # as `measure_compile`
                    device=None, # where the run trains (default: CUDA when available)
                    **kwargs, # passed to `measure_compile`
@@ -216,7 +217,7 @@ def default_packing(device=None, # where the run trains (default: CUDA when avai
     import torch
     return (torch.device(device).type if device else ('cuda' if torch.cuda.is_available() else 'cpu')) == "cuda"
 
-# %% ../nbs/02c_sizing.ipynb #b03fcadb
+# %% ../nbs/02c_sizing.ipynb #37a98c54
 def compile_step(kind:str, # bt or sft
                  tokens:int, # the run's token budget (packed rows are padded to it under FlexAttention)
                  max_length:int, vocab:int, prec=None, attn:str|None=None):
@@ -232,7 +233,7 @@ def compile_step(kind:str, # bt or sft
         loss.backward(); m.zero_grad(set_to_none=True)
     return step
 
-# %% ../nbs/02c_sizing.ipynb #af36827d
+# %% ../nbs/02c_sizing.ipynb #fefe3807
 def token_batches(lengths:list, # tokens of each text
                   max_tokens:int, # padded tokens per batch (items × the longest)
                   max_items:int|None=None, # at most this many items a batch
@@ -245,7 +246,7 @@ def token_batches(lengths:list, # tokens of each text
         cur.append(i)
     return out + [cur] if cur else out
 
-# %% ../nbs/02c_sizing.ipynb #8817965a
+# %% ../nbs/02c_sizing.ipynb #e99b5eba
 def estimate_eval_s(eval_tokens:int, # tokens of the validation texts (BT: both stories of each pair)
                     train_tokens_per_s:float, # measured training tokens/s
                    ) -> float:
