@@ -107,27 +107,39 @@ def peak_gib():
 
 
 def original_job(a, stage):
-    "The seed's step: padded micro-batches (BT: 8 pairs to max_length; GenRM: 2 examples to the longer, checkpointing), one optimizer step each."
-    import numpy as np, torch
-    from contextlib import nullcontext
+    """The seed's step: padded micro-batches (BT: 8 pairs to max_length; GenRM: 2 examples to the longer, checkpointing), one
+    optimizer step each. When the card cannot hold that micro-batch, fewer items per micro-batch (the same padded work per item)."""
+    import gc, torch
     from litbench.models import load_base_model
     cuda = torch.cuda.is_available()
-    kind = 'reward' if stage == 'bt' else 'causal'
-    model, tok = load_base_model(a.model, kind, dtype=torch.float32)
-    dev = torch.device('cuda' if cuda else 'cpu'); model.to(dev).train()
+    model, tok = load_base_model(a.model, 'reward' if stage == 'bt' else 'causal', dtype=torch.float32)
+    model.to('cuda' if cuda else 'cpu').train()
     if stage == 'genrm': model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=cuda)
+    for n in ((8, 4, 2, 1) if stage == 'bt' else (2, 1)):
+        try: r = _padded_steps(a, stage, model, opt, tok.pad_token_id, n)
+        except torch.OutOfMemoryError: r = None  # handled outside the except block: its traceback holds the activations
+        if r: return dict(r, items_per_micro=n, non_embedding_params=non_embedding_params(model))
+        opt.zero_grad(set_to_none=True); gc.collect(); torch.cuda.empty_cache()
+        print(f'original {stage}: {n} items per micro-batch do not fit; trying {n // 2}', flush=True)
+    raise torch.OutOfMemoryError('the original padded step does not fit even one item per micro-batch')
+
+
+def _padded_steps(a, stage, model, opt, pad, n):
+    "Median pairs/s (examples/s) of the original's padded micro-batches of `n` items, each its own optimizer step."
+    import numpy as np, torch
+    from contextlib import nullcontext
+    cuda = torch.cuda.is_available()
+    dev = next(model.parameters()).device
     ac = torch.autocast('cuda', dtype=torch.bfloat16) if cuda and torch.cuda.is_bf16_supported() else nullcontext()
     rng, V = np.random.default_rng(0), model.config.vocab_size
-    L = lambda n: np.minimum(np.clip(rng.lognormal(math.log(a.median_tokens), 0.6, n), 20, 3000).astype(int), a.bt_len)
+    L = lambda k: np.minimum(np.clip(rng.lognormal(math.log(a.median_tokens), 0.6, k), 20, 3000).astype(int), a.bt_len)
     if cuda: torch.cuda.reset_peak_memory_stats()
     times, toks = [], []
     for i in range(a.orig_warmup + a.orig_steps):
-        if stage == 'bt':
-            n = 8; lens = L(2 * n); T = a.bt_len  # the original pads every story to max_length
-        else:
-            n = 2; lens = np.minimum(L(2 * n).reshape(n, 2).sum(1) + 90, a.genrm_len); T = int(lens.max())
-        x = torch.full((len(lens), T), tok.pad_token_id, dtype=torch.long)
+        if stage == 'bt': lens = L(2 * n); T = a.bt_len  # the original pads every story to max_length
+        else: lens = np.minimum(L(2 * n).reshape(n, 2).sum(1) + 90, a.genrm_len); T = int(lens.max())
+        x = torch.full((len(lens), T), pad, dtype=torch.long)
         for j, l in enumerate(lens): x[j, :l] = torch.from_numpy(rng.integers(5, V, l))
         m = (torch.arange(T)[None] < torch.from_numpy(lens)[:, None]).long()
         x, m = x.to(dev), m.to(dev)
@@ -142,11 +154,12 @@ def original_job(a, stage):
                 for j, l in enumerate(lens): lab[j, l - 5:l] = x[j, l - 5:l]  # `Preferred: A` and EOS
                 loss = model(input_ids=x, attention_mask=m, labels=lab, use_cache=False).loss
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        del loss
         if cuda: torch.cuda.synchronize()
         if i >= a.orig_warmup: times.append(time.perf_counter() - t); toks.append(int(lens.sum()))
     med = statistics.median(times)
     return dict(items_per_s=round(n / med, 3), real_tokens_per_s=round(statistics.median(toks) / med, 1), median_step_s=round(med, 4),
-                peak_gib=peak_gib(), non_embedding_params=non_embedding_params(model))
+                peak_gib=peak_gib())
 
 
 class Timers:
@@ -199,6 +212,7 @@ def sized(a, stage, prec_name='auto'):
     else: dec = dict(torch_compile=a.compile == 'on', reason=f'--compile {a.compile}')
     n_ne = non_embedding_params(model)
     del model
+    import gc; gc.collect(); torch._dynamo.reset()  # the trainer compiles its own model, if at all
     if dev == 'cuda': torch.cuda.empty_cache()
     return budget, sz, dec, n_ne, ckpt
 
@@ -278,7 +292,8 @@ def table(results, peak):
                      and 'error' not in x), None)
         mfu = (6 * r['non_embedding_params'] * r['real_tokens_per_s'] / peak) if peak and 'error' not in r else None
         f = lambda v, p='.2f': '' if v is None else format(v, p)
-        rows.append((str(r['cap_arg'] or 'card'), r['stage'], r['job'] if 'error' not in r else f"{r['job']}: {r['error'][:40]}",
+        route = r['job'] + (f" ({r['items_per_micro']}/micro-batch)" if 'items_per_micro' in r else '')
+        rows.append((str(r['cap_arg'] or 'card'), r['stage'], route if 'error' not in r else f"{r['job']}: {r['error'][:40]}",
                      f(r.get('items_per_s')), f(r.get('real_tokens_per_s'), '.0f'), f(mfu, '.1%') if mfu is not None else '',
                      f(r.get('peak_gib')), str(r.get('max_tokens_per_batch') or ''), 
                      '' if 'compile' not in r else ('on' if r['compile']['torch_compile'] else 'off'),
