@@ -202,10 +202,12 @@ def sized(a, stage, prec_name='auto'):
     costs = data_costs(a, stage, tok)
     kind, L = ('bt', a.bt_len) if stage == 'bt' else ('sft', a.genrm_len)
     target = a.target or stage_cfg['target_batch_size']
-    sz = size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=ckpt, most=a.most)
+    from litbench.sizing import gpu_memory
+    avail = min(gpu_memory(), int(a.cap * 2**30)) if dev == 'cuda' and a.cap else None  # older torch cannot read the fraction back
+    sz = size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=ckpt, most=a.most, available=avail)
     if sz and not sz['fits'] and not ckpt:  # the card is too small for the floor: recompute activations, and size again
         ckpt = True; model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
-        sz = dict(size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=True, most=a.most), gradient_checkpointing_added=True)
+        sz = dict(size_budget(model, kind, L, costs, target, prec=prec, grad_ckpt=True, most=a.most, available=avail), gradient_checkpointing_added=True)
     budget = sz['max_tokens_per_batch'] if sz else a.cpu_budget * (2 if kind == 'bt' else 1)
     if a.compile == 'auto':
         dec = decide_compile(compile_step(kind, budget, L, model.config.vocab_size, prec), model, warmup=2, steps=3)
