@@ -7,12 +7,12 @@ __all__ = ['STATE_BYTES', 'AUTOCAST_BYTES', 'prior_bytes_per_token', 'fit_memory
            'probe_memory', 'size_budget', 'compile_decision', 'measure_compile', 'decide_compile', 'default_packing',
            'compile_step', 'token_batches', 'estimate_eval_s', 'estimate_save_s', 'eval_schedule', 'schedule_callback']
 
-# %% ../nbs/02c_sizing.ipynb #89c3d00e
+# %% ../nbs/02c_sizing.ipynb #536b9b99
 import math, time
 from .core import *
 from .packrows import bt_collate, sft_collate, packed_rewards, packed_sft_loss_sum, packing_attn, use_attention
 
-# %% ../nbs/02c_sizing.ipynb #78433b8b
+# %% ../nbs/02c_sizing.ipynb #87eb3699
 STATE_BYTES = 16  # per trained parameter: float32 weight, gradient and AdamW's two moments
 AUTOCAST_BYTES = 2  # per parameter: the bf16 copy autocast keeps of each weight during a step
 
@@ -25,7 +25,7 @@ def prior_bytes_per_token(config, # the model's config (hidden_size, num_hidden_
     per_layer = 34 * h * 1.5
     return per_layer * (1 + L / 20) if grad_ckpt else per_layer * L
 
-# %% ../nbs/02c_sizing.ipynb #0c4592a8
+# %% ../nbs/02c_sizing.ipynb #5385f01a
 def fit_memory(points:list, # (tokens, peak bytes) of packed steps at two or more budgets
               ) -> tuple:
     "`(base, bytes_per_token)` of the least-squares line through measured step peaks."
@@ -36,7 +36,7 @@ def fit_memory(points:list, # (tokens, peak bytes) of packed steps at two or mor
     if slope <= 0: raise LitbenchError(f'step peaks did not grow with the tokens of a micro-batch ({points}): measure at budgets further apart')
     return mp - slope * mt, slope
 
-# %% ../nbs/02c_sizing.ipynb #28a8bd57
+# %% ../nbs/02c_sizing.ipynb #bdf96462
 def gpu_memory(device=None) -> int|None:
     "Bytes this process may allocate on its GPU: free memory plus what its allocator holds, within its memory fraction; None without CUDA."
     import torch
@@ -46,7 +46,7 @@ def gpu_memory(device=None) -> int|None:
     frac = torch.cuda.get_per_process_memory_fraction(dev) if hasattr(torch.cuda, 'get_per_process_memory_fraction') else 1.0
     return int(min(free + torch.cuda.memory_reserved(dev), frac * total))
 
-# %% ../nbs/02c_sizing.ipynb #928c5a4f
+# %% ../nbs/02c_sizing.ipynb #a862be8b
 def _round(t:float, m:int) -> int: return int(t // m * m)
 
 def choose_token_budget(available:float, # bytes this process may use on its GPU (`gpu_memory`)
@@ -84,7 +84,7 @@ def choose_token_budget(available:float, # bytes this process may use on its GPU
         f': {floor} tokens need {(fixed + bytes_per_token * floor) / 2**30:.1f} GiB, {available * headroom / 2**30:.1f} GiB planned'
     return out
 
-# %% ../nbs/02c_sizing.ipynb #08596617
+# %% ../nbs/02c_sizing.ipynb #6502c2ca
 def _probe_row(kind:str, tokens:int, max_length:int, vocab:int, pad:int):
     "One packed row of `tokens` random tokens in items as long as `max_length` allows (pairs for BT, 4 target tokens per SFT example)."
     import torch
@@ -125,7 +125,7 @@ def probe_memory(model, # the model to train, on its device
     model.train(was)
     return pts
 
-# %% ../nbs/02c_sizing.ipynb #cd20556b
+# %% ../nbs/02c_sizing.ipynb #827d12f3
 def size_budget(model, # the model to train, on its device (a Trainer has moved it)
                 kind:str, # bt or sft
                 max_length:int, # tokens per story (BT) or example (SFT)
@@ -154,7 +154,7 @@ def size_budget(model, # the model to train, on its device (a Trainer has moved 
           f"of {out['available_gib']} GiB)" + (f"; does not fit: {out['advice']}" if not out['fits'] else ''), flush=True)
     return out
 
-# %% ../nbs/02c_sizing.ipynb #9c02daad
+# %% ../nbs/02c_sizing.ipynb #b5f38ea0
 def compile_decision(eager_s:list, # seconds of timed eager steps
                      compiled_s:list|None=None, # seconds of timed compiled steps (None: compiling failed)
                      error:str|None=None, # why compiling failed
@@ -170,7 +170,7 @@ def compile_decision(eager_s:list, # seconds of timed eager steps
     if out['speedup'] < min_gain: return dict(out, torch_compile=False, reason=f"compiled only {out['speedup']}x eager (below {min_gain}x): eager")
     return dict(out, torch_compile=True, reason=f"compiled {out['speedup']}x faster than eager")
 
-# %% ../nbs/02c_sizing.ipynb #6f93bde1
+# %% ../nbs/02c_sizing.ipynb #f869fb53
 def _graphs() -> int:
     "Graphs torch.compile has compiled so far in this process."
     from torch._dynamo.utils import counters
@@ -198,7 +198,7 @@ def measure_compile(step, # `step(model)`: one training micro-step (forward, bac
     except Exception as e: return compile_decision(eager, None, f'{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ""}')
     return compile_decision(eager, compiled, recompiles=re)
 
-# %% ../nbs/02c_sizing.ipynb #8e0ef9e1
+# %% ../nbs/02c_sizing.ipynb #002b6369
 def decide_compile(step, model, # as `measure_compile`
                    device=None, # where the run trains (default: CUDA when available)
                    **kwargs, # passed to `measure_compile`
@@ -217,7 +217,7 @@ def default_packing(device=None, # where the run trains (default: CUDA when avai
     import torch
     return (torch.device(device).type if device else ('cuda' if torch.cuda.is_available() else 'cpu')) == "cuda"
 
-# %% ../nbs/02c_sizing.ipynb #b8cc0dd2
+# %% ../nbs/02c_sizing.ipynb #8bd66bbf
 def compile_step(kind:str, # bt or sft
                  tokens:int, # the run's token budget (packed rows are padded to it under FlexAttention)
                  max_length:int, vocab:int, prec=None, attn:str|None=None):
@@ -233,7 +233,7 @@ def compile_step(kind:str, # bt or sft
         loss.backward(); m.zero_grad(set_to_none=True)
     return step
 
-# %% ../nbs/02c_sizing.ipynb #2f6178d5
+# %% ../nbs/02c_sizing.ipynb #8b1112d5
 def token_batches(lengths:list, # tokens of each text
                   max_tokens:int, # padded tokens per batch (items × the longest)
                   max_items:int|None=None, # at most this many items a batch
@@ -246,7 +246,7 @@ def token_batches(lengths:list, # tokens of each text
         cur.append(i)
     return out + [cur] if cur else out
 
-# %% ../nbs/02c_sizing.ipynb #8b4c0f33
+# %% ../nbs/02c_sizing.ipynb #245d0dc7
 def estimate_eval_s(eval_tokens:int, # tokens of the validation texts (BT: both stories of each pair)
                     train_tokens_per_s:float, # measured training tokens/s
                    ) -> float:
@@ -274,7 +274,7 @@ def eval_schedule(total_steps:int, # optimizer steps of the run
     ev, sv = math.ceil(total_steps / e), math.ceil(total_steps / s)  # the Trainer also evaluates and saves at the last step
     return dict(eval_steps=e, save_steps=s, evals=ev, saves=sv, overhead_share=round((ev * eval_s + sv * save_s) / max(train_s, 1e-9), 4))
 
-# %% ../nbs/02c_sizing.ipynb #57d38bf0
+# %% ../nbs/02c_sizing.ipynb #a913e45f
 def _agree(vals:list) -> list:
     "Rank 0's `vals` on every process (as they are without torch.distributed)."
     import torch, torch.distributed as dist
@@ -283,8 +283,10 @@ def _agree(vals:list) -> list:
     dist.broadcast(t, 0)
     return t.tolist()
 
-def schedule_callback(eval_s:float, # estimated seconds per evaluation (`estimate_eval_s`), until one is timed
+def schedule_callback(eval_s:float|None, # estimated seconds per evaluation until one is timed (None: from the step time, below)
                       save_s:float, # estimated seconds per checkpoint (`estimate_save_s`), until one is timed
+                      eval_tokens:int=0, step_tokens:int=0, # tokens of one evaluation and of one optimizer step: with eval_s None,
+                      # an evaluation is estimated at a third of a step's time per token (`estimate_eval_s`)
                       share:float=0.05, # of the training time for evaluations and checkpoints together
                       warm:int=3, # optimizer steps timed before the first plan
                       max_gap_s:float=3600, # save at least this often
@@ -301,6 +303,7 @@ def schedule_callback(eval_s:float, # estimated seconds per evaluation (`estimat
         def __init__(self): self.times, self.cost, self.plan, self.t, self.training = [], dict(eval_s=eval_s, save_s=save_s), None, None, False
         def _replan(self, state):
             st = sorted(self.times)[len(self.times) // 2]
+            if self.cost['eval_s'] is None: self.cost['eval_s'] = estimate_eval_s(eval_tokens, max(step_tokens, 1) / st)
             p = eval_schedule(state.max_steps, st, self.cost['eval_s'], self.cost['save_s'], share, max_gap_s)
             state.eval_steps, state.save_steps = _agree([p['eval_steps'], p['save_steps']])
             self.plan = dict(p, eval_steps=state.eval_steps, save_steps=state.save_steps, step_s=round(st, 3), **{k: round(v, 2) for k, v in self.cost.items()})
