@@ -501,5 +501,7 @@ d = { 'settings': { 'branch': 'main',
                                 'litbench.train.fit_metrics': ('train.html#fit_metrics', 'litbench/train.py'),
                                 'litbench.train.open_run': ('train.html#open_run', 'litbench/train.py'),
                                 'litbench.train.save_run': ('train.html#save_run', 'litbench/train.py'),
+                                'litbench.train.schedule': ('train.html#schedule', 'litbench/train.py'),
+                                'litbench.train.size_packed': ('train.html#size_packed', 'litbench/train.py'),
                                 'litbench.train.split_pairs': ('train.html#split_pairs', 'litbench/train.py'),
                                 'litbench.train.use_packing': ('train.html#use_packing', 'litbench/train.py')}}}

@@ -17,7 +17,7 @@ from .tables import *
 from .data import *
 from .models import *
 from .scoring import *
-from .packing import PackingMixin, enable_packing
+from .packing import PackingMixin, enable_packing, item_costs
 from .options import *
 from .train import *
 
@@ -108,7 +108,7 @@ def check_bt_args(o:dict, # every option of `train_bt`, by name
         c.that(o['max_steps'] != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
         if c.number('max_length', o['max_length'], 2, integer=True):
             c.that(o['max_length'] >= 16, 'max_length', f"{o['max_length']} tokens leave no room for a story; use at least 16")
-            if use_packing(o['packing']):  # a pair's two stories share a packed row
+            if use_packing(o['packing']) and o['max_tokens_per_batch']:  # a pair's two stories share a packed row (0: sized to the GPU)
                 c.number('max_tokens_per_batch', o['max_tokens_per_batch'], 2*o['max_length'], integer=True)
         c.choice('report_to', o['report_to'], ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', o['precision'], PRECISIONS)
         if o['resume_from_checkpoint'] not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, o['resume_from_checkpoint'], None)
@@ -137,8 +137,8 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
              val_frac:float=0.05, # share of prompts held out for validation
              precision:str='auto', # auto (chosen by the hardware), fp32, bf16 or fp16
              packing:bool|None=None, # pack each micro-batch's stories into rows without padding (None: on with CUDA, off on CPU)
-             max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process, at least twice max_length
-             torch_compile:bool=False, # torch.compile the model (CUDA; packed rows have one shape, so it compiles once)
+             max_tokens_per_batch:int=0, # token budget of a packed micro-batch per process, at least twice max_length (0: sized to the GPU, else 16384)
+             torch_compile:bool|None=None, # torch.compile the model (None: on CUDA when packed and a short measurement shows it faster)
             ) -> dict:
     "Train a Bradley-Terry reward model; save it, checkpoints, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -154,15 +154,17 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
     prec = run_precision(precision, model, out, resuming=resume is not None); print(prec)
     tr_df, val_df = split_pairs(df, val_frac, seed)
     (tr_ds, cut_tr), (val_ds, cut_val) = pair_dataset(tok, tr_df, fmt), pair_dataset(tok, val_df, fmt) if len(val_df) else (None, 0)
-    args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, gradient_checkpointing, val_ds is not None, prec, torch_compile)
-    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok, callbacks=[heartbeat('bt train')])
-    if packed: enable_packing(trainer, 'bt', max_tokens_per_batch, plan.effective, epochs, seed)
+    sz = size_packed(model, 'bt', lambda: item_costs(tr_ds, 'bt')[0], plan, prec, config, packed)
+    args = bt_config(out, plan, epochs, learning_rate, keep_checkpoints, max_steps, report_to, seed, sz['gradient_checkpointing'], val_ds is not None, prec, sz['torch_compile'])
+    cbs = [heartbeat('bt train')] + schedule(model, trainable, 2*sum(val_ds['length']) if val_ds else 0, 2*plan.effective*int(np.mean(tr_ds['length'])))
+    trainer = BTTrainer(model=model, args=args, train_dataset=tr_ds, eval_dataset=val_ds, processing_class=tok, callbacks=cbs)
+    if packed: enable_packing(trainer, 'bt', sz['max_tokens_per_batch'], plan.effective, epochs, seed)
     res, seconds = fit(trainer, resume)
     metrics = dict(base_model=base_model, train=str(train), test=str(test or sample_ref or find_rehydrated(data_dir) or ''), output_dir=str(out),
                    format=asdict(fmt), trainable_params=trainable, freeze_layers=freeze_layers, precision=prec.record(),
                    **fit_metrics(trainer, res, seconds, plan, packed), padded_tokens=int(trainer.padded_tokens),
                    pairs=dict(rows_unusable=unusable, train=len(tr_df), val=len(val_df), test=None if test_df is None else len(test_df)),
-                   truncated=dict(train=cut_tr, val=cut_val), eval_history=[h for h in trainer.state.log_history if 'eval_loss' in h])
+                   truncated=dict(train=cut_tr, val=cut_val), sizing=sz['sizing'], compile=sz['compile'], eval_history=[h for h in trainer.state.log_history if 'eval_loss' in h])
     metrics['padding_overhead'] = round(metrics['padded_tokens'] / max(1, metrics['train_tokens']), 3)
     if save_run(trainer, tok, out):
         fmt.save(out)

@@ -79,14 +79,15 @@ def trainer_class(packing:bool, # packed micro-batches (`litbench.packing`)
     bases = (PackingMixin,) if packing else (CompletionHeadMixin,) + ((PairedOrdersMixin,) if paired else ())
     return type('GenRMTrainer', bases + (SFTTrainer,), {})
 
-def _genrm_trainer(model, tok, tr_rows:list, val_rows:list, out:Path, plan:BatchPlan, prec:Precision, o:dict, packed:bool):
+def _genrm_trainer(model, tok, tr_rows:list, val_rows:list, out:Path, plan:BatchPlan, prec:Precision, o:dict, packed:bool, trainable:int):
     "The SFT trainer of a run (options `o`): completion-only rows, both orders of a pair in one step, packed when asked."
     from datasets import Dataset
     args = sft_config(out, plan, o['epochs'], o['learning_rate'], o['max_length'], o['keep_checkpoints'], o['max_steps'], o['report_to'],
                       o['seed'], prec, o['gradient_checkpointing'], o['torch_compile'])
     trainer = trainer_class(packed, o['both_orders'])(
         model=model, args=args, train_dataset=Dataset.from_list(tr_rows), eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
-        processing_class=tok, peft_config=lora_config(o['lora_r']) if o['lora_r'] else None, callbacks=[heartbeat('genrm train')])
+        processing_class=tok, peft_config=lora_config(o['lora_r']) if o['lora_r'] else None,
+        callbacks=[heartbeat('genrm train')] + schedule(model, trainable, o['max_length']*len(val_rows), o['max_length']*plan.effective))
     if o['both_orders'] and len(trainer.train_dataset) != len(tr_rows): raise LitbenchError('TRL changed the number of training rows; both orders cannot be paired')
     if packed:
         group = 2 if o['both_orders'] and plan.effective % 2 == 0 else 1
@@ -137,7 +138,8 @@ def check_genrm_args(o:dict, # every option of `train_genrm`, by name
         if o['resume_from_checkpoint'] not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, o['resume_from_checkpoint'], None)
         style_ok = c.choice('style', o['style'], sorted(STYLES))
         if c.number('max_length', o['max_length'], 1, integer=True):
-            if use_packing(o['packing']): c.number('max_tokens_per_batch', o['max_tokens_per_batch'], o['max_length'], integer=True)  # a whole example fits a row
+            if use_packing(o['packing']) and o['max_tokens_per_batch']:  # a whole example fits a row (0: sized to the GPU)
+                c.number('max_tokens_per_batch', o['max_tokens_per_batch'], o['max_length'], integer=True)
             need = c.call('model_name', prompt_overhead, o['model_name'], o['style'], o['use_cot'], o['include_prompt']) if model_ok and style_ok else None
             if need is not None:
                 c.that(o['max_length'] >= need + 2*MIN_STORY_TOKENS, 'max_length', f"{o['max_length']} tokens leave no room for the stories: the "
@@ -174,8 +176,8 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
                 calibrate_pairs:int=200, # pairs the bias is measured on: the validation split first, topped up with training pairs
                 val_frac:float=0.05, # share of prompts held out for validation
                 packing:bool|None=None, # pack each micro-batch's examples into rows without padding (None: on with CUDA, off on CPU)
-                max_tokens_per_batch:int=16384, # token budget of a packed micro-batch per process, at least max_length
-                torch_compile:bool=False, # torch.compile the model (CUDA; packed rows have one shape, so it compiles once)
+                max_tokens_per_batch:int=0, # token budget of a packed micro-batch per process, at least max_length (0: sized to the GPU, else 16384)
+                torch_compile:bool|None=None, # torch.compile the model (None: on CUDA when packed and a short measurement shows it faster)
                ) -> dict:
     "Train a generative reward model; save it, checkpoints, genrm.json, metrics.json and run.json in `output_dir`; return the metrics."
     config = dict(locals())
@@ -192,13 +194,14 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     tr_df, aug = augment_orders(tr_pairs) if both_orders else (tr_pairs, None)
     prompt = dict(style=style, use_cot=use_cot, max_length=max_length, include_prompt=include_prompt)
     (tr_rows, cut_tr, _), (val_rows, cut_val, _) = (sft_rows(tok, d, max_length, style, use_cot, include_prompt) for d in (tr_df, val_df))
-    trainer = _genrm_trainer(model, tok, tr_rows, val_rows, out, plan, prec, config, packed)
+    sz = size_packed(model, 'sft', lambda: [max_length]*len(tr_rows), plan, prec, config, packed)  # rows are fitted to max_length: an upper bound
+    trainer = _genrm_trainer(model, tok, tr_rows, val_rows, out, plan, prec, {**config, **sz}, packed, trainable)
     if lora_r: trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
     res, seconds = fit(trainer, resume)
     metrics = dict(model_name=model_name, dataset_name=str(dataset_name), output_dir=str(out), prompt=prompt, trainable_params=trainable,
                    freeze_layers=freeze_layers, lora_r=lora_r, precision=prec.record(), **fit_metrics(trainer, res, seconds, plan, packed),
                    val_loss=trainer.evaluate()['eval_loss'] if val_rows else None, rows=dict(train=len(tr_df), val=len(val_df)), both_orders=aug,
-                   label_share_a=dict(data=label_share_a(tr_pairs), trained=label_share_a(tr_df)), truncated=dict(train=cut_tr, val=cut_val))
+                   label_share_a=dict(data=label_share_a(tr_pairs), trained=label_share_a(tr_df)), truncated=dict(train=cut_tr, val=cut_val), sizing=sz['sizing'], compile=sz['compile'])
     if save_run(trainer, tok, out, merge_lora=bool(lora_r)):
         write_json(out/GENRM_CONFIG, prompt)
         metrics.update(_judge_after_training(out, prompt, val_df, tr_pairs, config, prec))
