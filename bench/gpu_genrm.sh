@@ -28,6 +28,7 @@ run() {  # name, settings JSON, more args
   echo "=== [$SECONDS s] $n $set $*"
   timeout --kill-after=5 "${RUN_TIMEOUT:-900}" python bench/genrm_orders.py "$WORK/go/$n" --data "$WORK/data" --set "$set" "$@" 2>&1 \
     | tr '\r' '\n' | grep -oE '\{"run".*|[A-Za-z]*Error.*' | tail -n 3
+  local rc=${PIPESTATUS[0]}; [ $rc = 0 ] || echo "--- $n stopped with rc=$rc (124: RUN_TIMEOUT of ${RUN_TIMEOUT:-900} s)"
   rm -rf "$WORK/go/$n"; cp "$WORK/go/genrm_orders.jsonl" "$OUT/" 2>/dev/null
 }
 BUDGET=${BUDGET:-3600}
