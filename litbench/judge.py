@@ -14,6 +14,7 @@ from .core import *
 from .machine import *
 from .models import load_base_model, load_config, resolve_model
 from .prompts import *
+from .sizing import eval_batches
 
 # %% ../nbs/06b_judge.ipynb #8bcedb21
 GENRM_CONFIG = 'genrm.json'  # prompt settings and position bias saved next to a trained model
@@ -82,13 +83,11 @@ def _gen_batches(model, tok, id_lists:list, batch_size:int, max_new_tokens:int, 
 
 # %% ../nbs/06b_judge.ipynb #05629f6d
 def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch_size:int, precision:Precision|None=None) -> tuple:
-    "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch, the output layer on the last position only."
+    "`(log P(A), log P(B))` at the end of each id list: one forward per length-sorted batch (`eval_batches`), the output layer on the last position only."
     import torch
-    order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
-    la, lb, dev = np.zeros(len(id_lists)), np.zeros(len(id_lists)), model.device
+    la, lb, dev, done = np.zeros(len(id_lists)), np.zeros(len(id_lists)), model.device, 0
     beat = Progress('judging', len(id_lists))
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s+batch_size]
+    for idx in eval_batches([len(i) for i in id_lists], batch_size, dev):  # longest first; on CUDA cut by a token budget
         ids, mask, pos = _left_pad([id_lists[i] for i in idx], pad)
         with torch.inference_mode():
             with precision.autocast() if precision else contextlib.nullcontext():
@@ -97,7 +96,7 @@ def _verdict_logprobs(model, pad:int, id_lists:list, id_a:list, id_b:list, batch
             lg = torch.nn.functional.linear(h.float(), head.weight.float(), None if head.bias is None else head.bias.float())
         lp, r = lg.log_softmax(-1).cpu(), torch.arange(len(idx))
         la[idx], lb[idx] = lp[r, [id_a[i] for i in idx]].numpy(), lp[r, [id_b[i] for i in idx]].numpy()
-        beat.update(min(s + batch_size, len(order)), force=s + batch_size >= len(order))
+        done += len(idx); beat.update(done, force=done == len(id_lists))
     return la, lb
 
 # %% ../nbs/06b_judge.ipynb #b0c639e1

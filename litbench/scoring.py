@@ -12,6 +12,7 @@ import numpy as np
 from .core import *
 from .machine import *
 from .models import load_base_model, load_config
+from .sizing import eval_batches
 
 # %% ../nbs/05a_scoring.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model
@@ -89,7 +90,7 @@ class RewardModel:
             return self.model(input_ids=x, attention_mask=(x != self.tok.pad_token_id).long()).logits[:, 0].float().cpu().numpy()
 
     def score(self, texts:list, # stories
-              batch_size:int=16, # texts per forward pass
+              batch_size:int=16, # texts per forward pass (on CUDA: as many as fit `EVAL_TOKENS` padded tokens)
               prompts:list|None=None, # their writing prompts (used when the format has with_prompt)
               progress:bool=False, # show a tqdm bar
              ) -> np.ndarray:
@@ -97,15 +98,14 @@ class RewardModel:
         texts = [self.fmt.text(t, p) for t, p in zip(texts, prompts if prompts is not None else [None]*len(texts))]
         ids, cut = encode(self.tok, texts, self.fmt.max_length)
         self.n_truncated += cut
-        order, out = np.argsort([-len(i) for i in ids], kind='stable'), np.zeros(len(ids), dtype=np.float32)
-        starts = range(0, len(ids), batch_size)
+        out, done = np.zeros(len(ids), dtype=np.float32), 0
+        batches = eval_batches([len(i) for i in ids], batch_size, self.device)  # longest first; on CUDA cut by a token budget
         if progress:
-            from tqdm.auto import tqdm; starts = tqdm(starts, desc='scoring')
+            from tqdm.auto import tqdm; batches = tqdm(batches, desc='scoring')
         beat = Progress('bt scoring', len(ids))
-        for s in starts:
-            b = order[s:s+batch_size]
+        for b in batches:
             out[b] = self._forward([ids[k] for k in b])
-            beat.update(min(s + batch_size, len(ids)), force=s + batch_size >= len(ids))
+            done += len(b); beat.update(done, force=done == len(ids))
         return out
 
     def score_pairs(self, chosen:list, rejected:list, # the two stories of each pair
