@@ -88,8 +88,9 @@ browser-test: $(BROWSER_STAMP)
 
 # The lowest-versions job, resolved as `uv pip install --resolution lowest-direct` resolves: every direct requirement
 # at the lowest release settings.ini allows, everything else at the newest that fits (as a user's fresh install gets it).
-# uv comes from PyPI into a fresh venv; torch is the CPU build pip installs first (TORCH_CPU), held there by an override
-# (uv would otherwise resolve torch's floor and fetch a CUDA build). Then the smoke set through the CLIs (tools/smoke.sh).
+# uv comes from PyPI into a fresh venv; torch is the CPU build pip installs first (TORCH_CPU), pinned by an override: uv
+# 0.13 keeps an installed torch that fits the range, but torch's floor from PyPI would be a multi-GB CUDA build, so the
+# override makes sure it never goes there. Then the floors check and the smoke set through the CLIs (tools/smoke.sh).
 LOWEST ?= .venv-lowest
 UV ?= uv>=0.9
 lowest:
