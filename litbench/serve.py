@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['scorer_for', 'Batcher', 'BadRequest', 'strip_prompts', 'RewardServer', 'main', 'bestofn', 'write_candidates']
 
-# %% ../nbs/10_serve.ipynb #56eee9f1
+# %% ../nbs/10_serve.ipynb #3f877462
 import json, queue, sys, threading, time
 from concurrent.futures import Future
 from fastcore.basics import patch
@@ -18,7 +18,7 @@ from .judge import GenRM
 from .reward import GenRMReward, best_of_n_table, load_scorer, score_budget
 from .tables import read_table
 
-# %% ../nbs/10_serve.ipynb #6868da37
+# %% ../nbs/10_serve.ipynb #e677709f
 def scorer_for(model, # a trained BT or GenRM directory, or a loaded `RewardModel` / `GenRM`
                max_tokens:int=8192, # BT: padded tokens per forward pass
               ):
@@ -28,7 +28,7 @@ def scorer_for(model, # a trained BT or GenRM directory, or a loaded `RewardMode
     g = GenRMReward(m)
     return (lambda s, p=None, r=None: g(prompts=p, completions=s, **({'reference': r} if r is not None else {}))), 'genrm'
 
-# %% ../nbs/10_serve.ipynb #6607cef5
+# %% ../nbs/10_serve.ipynb #cb507d4c
 class Batcher:
     "One worker thread scoring queued requests, merging those that arrive within `wait_s` into one call."
     def __init__(self, score, # `score(stories, prompts, references) -> list[float]`
@@ -46,7 +46,7 @@ class Batcher:
 
     def close(self): self.q.put(None); self.thread.join(5)
 
-# %% ../nbs/10_serve.ipynb #1682a276
+# %% ../nbs/10_serve.ipynb #2fb91d11
 @patch
 def _take(self:Batcher, first) -> list:
     "`first` and the requests that arrive within `wait_s`, up to `max_items` stories."
@@ -71,7 +71,7 @@ def _run(self:Batcher):
         except Exception as e:
             for g in got: g[3].set_exception(e)
 
-# %% ../nbs/10_serve.ipynb #40a7681e
+# %% ../nbs/10_serve.ipynb #78dbbe09
 class BadRequest(LitbenchError):
     "A request the server refuses with an HTTP status."
     def __init__(self, msg:str, status:int=400): super().__init__(msg); self.status = status
@@ -90,7 +90,7 @@ def strip_prompts(queries:list, prompts:list|None) -> list:
     if prompts is None: return queries
     return [q[len(p):].lstrip() if p and q.startswith(p) else q for q, p in zip(queries, prompts)]
 
-# %% ../nbs/10_serve.ipynb #f60fe309
+# %% ../nbs/10_serve.ipynb #8d0a35d1
 class RewardServer:
     "A trained reward model behind HTTP: `/get_reward` (OpenRLHF), `/score`, `/health`; start with `with RewardServer(...) as s:`."
     def __init__(self, model, # a trained BT or GenRM directory, or a loaded `RewardModel` / `GenRM`
@@ -114,7 +114,7 @@ class RewardServer:
     def __enter__(self): return self.start()
     def __exit__(self, *_): self.close()
 
-# %% ../nbs/10_serve.ipynb #f0ea2afc
+# %% ../nbs/10_serve.ipynb #f8bd2d3d
 @patch
 def answer(self:RewardServer, path:str, body:dict) -> dict:
     "The JSON answer to a POST on `path`, or a `BadRequest`."
@@ -152,7 +152,7 @@ def _handler(srv:RewardServer):
             except Exception as e: self._send(500, dict(error=f'{type(e).__name__}: {e}'))
     return H
 
-# %% ../nbs/10_serve.ipynb #dc74d835
+# %% ../nbs/10_serve.ipynb #daef361c
 from fastcore.script import call_parse
 
 @call_parse
@@ -175,7 +175,7 @@ def main(model:str='', # trained BT or GenRM directory
     try: srv.httpd.serve_forever()
     finally: srv.close()
 
-# %% ../nbs/10_serve.ipynb #06191bba
+# %% ../nbs/10_serve.ipynb #976bbd46
 @call_parse
 @cli_errors
 def bestofn(table:str='', # csv/jsonl/parquet with one row per candidate: a prompt column and a story column
@@ -197,7 +197,7 @@ def bestofn(table:str='', # csv/jsonl/parquet with one row per candidate: a prom
     print(json.dumps(dict(output=str(dest), prompts=g.ngroups, candidates=len(res), comparisons=int(g.comparisons.first().sum())), indent=1))
     return res
 
-# %% ../nbs/10_serve.ipynb #eafb622f
+# %% ../nbs/10_serve.ipynb #85114101
 def write_candidates(generator:str, # instruct model: hub id, local dir or 'smollm2-135m'
                      prompts:list, # writing prompts
                      n:int=4, # stories per prompt
