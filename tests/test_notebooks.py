@@ -11,11 +11,11 @@ NUMBERED = sorted(nbs_dir().glob('[0-9][0-9]_*.ipynb'))
 # library notebooks split off a stage sit just before the first notebook that imports them: 00b_tables before 01_data,
 # 02a_packrows before 02b_packing, 03a_archives and 03b_fetch before 04_rehydrate, 05a_scoring before 06_bt,
 # 06a_prompts before 06b_judge, 06b_judge and 06c_sft_data before 07_genrm, 07a_metrics before 08_eval,
-# 08a_budget before 09_pipeline
+# 08a_budget before 09_pipeline, 05b_card before 06_bt, 09a_reward before 10_serve
 LETTERED = sorted(nbs_dir().glob('[0-9][0-9][a-z]_*.ipynb'))
 
 def test_all_stages_present():
-    assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(len(NUMBERED))]
+    assert [p.name[:2] for p in NUMBERED] == [f'{i:02d}' for i in range(11)]
     assert LETTERED and all(p.name[:2] in {q.name[:2] for q in NUMBERED} for p in LETTERED)
     assert all((nbs_dir()/f'{nb}.ipynb').is_file() for nb in STEPS.values())
 
