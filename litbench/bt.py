@@ -170,7 +170,7 @@ def train_bt(base_model:str='meta-llama/Llama-3.2-1B', # model to train: hub id,
         fmt.save(out)
         sc = _final_scores(out, val_df, test_df, precision=prec.name)
         metrics['truncated'].update({k[10:]: sc.pop(k) for k in list(sc) if k.startswith('truncated_')})
-        finish_run(out, {**metrics, **sc}, config, seed, prec)
+        finish_run(out, {**metrics, **sc}, config, seed, prec, 'bt')
         metrics.update(sc)
     return metrics
 

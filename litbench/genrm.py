@@ -205,7 +205,7 @@ def train_genrm(model_name:str='meta-llama/Llama-3.2-1B-Instruct', # model to tr
     if save_run(trainer, tok, out, merge_lora=bool(lora_r)):
         write_json(out/GENRM_CONFIG, prompt)
         metrics.update(_judge_after_training(out, prompt, val_df, tr_pairs, config, prec))
-        finish_run(out, metrics, config, seed, prec)
+        finish_run(out, metrics, config, seed, prec, 'genrm')
     return metrics
 
 # %% ../nbs/07_genrm.ipynb #59adb987

@@ -14,6 +14,7 @@ from .machine import *
 from .tables import split_train_val
 from .packing import packing_metrics, reset_peak_memory, gpu_peak_memory
 from .sizing import size_budget, decide_compile, compile_step, schedule_callback, estimate_save_s
+from .card import write_card
 
 # %% ../nbs/05c_train.ipynb #9d344509
 def open_run(output_dir:str, # the run directory asked for ('' for a default)
@@ -133,8 +134,10 @@ def finish_run(out:Path, # the run directory
                config:dict, # the options it ran with
                seed:int, # its seed
                prec:Precision, # the precision it used
+               kind:str, # bt or genrm: the model card's kind
               ) -> dict:
-    "Write `metrics.json` and `run.json` (options, versions, machine, precision) into `out`; return the metrics."
+    "Write `metrics.json`, `run.json` (options, versions, machine, precision) and the model card `README.md` into `out`; return the metrics."
     write_json(out/'metrics.json', metrics)
     save_run_metadata(out, config, seed, precision=prec.record())
+    write_card(out, metrics, kind)
     return metrics
