@@ -230,10 +230,23 @@ def data_costs(a, stage, tok):
     return [min(len(tok(x)['input_ids']) + len(tok(y)['input_ids']) + 90, a.genrm_len) for x, y in zip(df['story_a'], df['story_b'])]
 
 
+def meta_non_embedding(path, stage):
+    "Non-embedding parameters of the model at `path`, counted on the meta device (no weights loaded)."
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification
+    cfg = AutoConfig.from_pretrained(path)
+    if stage == 'bt': cfg.num_labels = 1
+    with torch.device('meta'):
+        m = (AutoModelForSequenceClassification if stage == 'bt' else AutoModelForCausalLM).from_config(cfg)
+    return non_embedding_params(m)
+
+
 def ours_job(a, stage):
     "The paper preset's stage, packed and sized to the card, a few dozen optimizer steps; with where its time went."
     import torch
-    budget, sz, dec, n_ne, ckpt = sized(a, stage)
+    if a.route == 'stage':  # what a user gets: the stage sizes the budget and decides compile itself (packing, 0, None)
+        budget, sz, dec, n_ne, ckpt = 0, None, None, meta_non_embedding(a.model, stage), bool(a.preset[stage].get('gradient_checkpointing'))
+    else: budget, sz, dec, n_ne, ckpt = sized(a, stage)  # --route presized: this script sizes first, the stage takes its choice
     timers = Timers()
     from litbench.bt import train_bt
     from litbench.genrm import train_genrm
@@ -244,8 +257,9 @@ def ours_job(a, stage):
     else:
         cfg.update(model_name=a.model, dataset_name=str(Path(a.data)/'rationales.jsonl'), max_length=a.genrm_len,
                    eval_pairs=a.eval_pairs, calibrate_pairs=a.eval_pairs)
-    cfg.update(output_dir=str(Path(a.work)/f'run_{stage}_{a.cap}'), max_steps=a.steps, packing=True, max_tokens_per_batch=budget,
-               torch_compile=bool(dec['torch_compile']), gradient_checkpointing=ckpt, keep_checkpoints=1, target_batch_size=a.target or cfg['target_batch_size'])
+    cfg.update(output_dir=str(Path(a.work)/f'run_{stage}_{a.cap}'), max_steps=a.steps, keep_checkpoints=1, target_batch_size=a.target or cfg['target_batch_size'])
+    cfg['packing'] = True  # the default on CUDA (None); said outright so a --tiny try on a CPU packs too
+    if a.route != 'stage': cfg.update(max_tokens_per_batch=budget, torch_compile=bool(dec['torch_compile']), gradient_checkpointing=ckpt)
     known = set(inspect.signature(fn).parameters)
     dropped = sorted(set(cfg) - known)
     if dropped: print(f'{fn.__name__} has no {dropped}: left out', flush=True)
@@ -256,6 +270,7 @@ def ours_job(a, stage):
     items = m['global_step'] * m['batch_plan']['effective']
     tokens = m.get('train_tokens') or 0
     tt = m['train_time_s']
+    if a.route == 'stage': budget, sz, dec = pk.get('max_tokens_per_batch'), m.get('sizing'), m.get('compile') or dict(torch_compile=False, reason='not decided')
     return dict(items_per_s=round(items / tt, 3), real_tokens_per_s=round(tokens / tt, 1), peak_gib=m.get('peak_gpu_memory_gib'),
                 global_step=m['global_step'], items_per_step=m['batch_plan']['effective'], train_time_s=tt,
                 step_s=pk.get('step_time_s'), eval_s=round(timers.s['eval_s'], 2), checkpoint_s=round(timers.s['checkpoint_s'], 2),
@@ -313,7 +328,8 @@ def main():
     ap.add_argument('--steps', type=int, default=24, help='optimizer steps per stage (ours)')
     ap.add_argument('--target', type=int, default=0, help='items per optimizer step (0: the paper preset, 128)')
     ap.add_argument('--orig_steps', type=int, default=6); ap.add_argument('--orig_warmup', type=int, default=3)
-    ap.add_argument('--compile', default='auto', choices=('auto', 'on', 'off'), help='auto: decide_compile measures it')
+    ap.add_argument('--route', default='stage', choices=('stage', 'presized'), help="stage: train_bt/train_genrm size the budget and decide compile themselves, as a user's run does; presized: this script does it first")
+    ap.add_argument('--compile', default='auto', choices=('auto', 'on', 'off'), help='with --route presized: auto lets decide_compile measure it')
     ap.add_argument('--most', type=int, default=12288, help='largest token budget size_budget may choose')
     ap.add_argument('--eval_pairs', type=int, default=32, help='GenRM held-out pairs judged and calibrated after training')
     ap.add_argument('--peak_tflops', type=float, default=989.0, help='dense bf16 peak of the card (H100/H200: 989)')
@@ -357,7 +373,7 @@ def main():
                        '--preset_json', json.dumps(preset), '--model', str(model), '--data', str(data), '--bt_len', str(bt_len),
                        '--genrm_len', str(genrm_len), '--median_tokens', str(550 if not a.tiny else 80), '--cpu_budget', str(bt_len * 2),
                        '--steps', str(a.steps), '--target', str(target), '--orig_steps', str(a.orig_steps), '--orig_warmup', str(a.orig_warmup),
-                       '--compile', a.compile, '--most', str(a.most), '--eval_pairs', str(a.eval_pairs), '--work', str(work)]
+                       '--compile', a.compile, '--route', a.route, '--most', str(a.most), '--eval_pairs', str(a.eval_pairs), '--work', str(work)]
                 print(f'--- cap {cap:g} GiB, {stage}, {job}', flush=True)
                 try: rc = subprocess.run(cmd, timeout=a.timeout).returncode
                 except subprocess.TimeoutExpired: rc = 'timeout'
