@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['API_KEY_ENV', 'api_key', 'chat_request', 'norm_base', 'request_key', 'answer_part', 'last_verdict', 'letter_probs',
-           'read_choice', 'AnswerStore', 'ApiFailed', 'retry_after', 'ApiClient', 'ApiJudge', 'Emulator']
+           'read_choice', 'AnswerStore', 'ApiFailed', 'retry_after', 'ApiClient', 'ApiJudge', 'Emulator', 'free_port',
+           'TransformersServe']
 
-# %% ../nbs/07b_api.ipynb #6b8997cb
+# %% ../nbs/07b_api.ipynb #db8474a2
 import hashlib, json, math, os, random, re, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from email.utils import parsedate_to_datetime
@@ -16,7 +17,7 @@ from .core import *
 from .machine import Progress
 from .prompts import build_prompt, parse_verdict, flip, combine, combine_probs, prob_verdict, STYLES
 
-# %% ../nbs/07b_api.ipynb #c690fed7
+# %% ../nbs/07b_api.ipynb #36eb4704
 API_KEY_ENV = 'OPENAI_API_KEY'  # where the key is read unless `api_key_env` names another variable
 
 def api_key(api_key_env:str='', # environment variable holding the key ('' = OPENAI_API_KEY, optional: local servers need none)
@@ -26,7 +27,7 @@ def api_key(api_key_env:str='', # environment variable holding the key ('' = OPE
     if api_key_env and not key: raise LitbenchError(f'--api_key_env {api_key_env}: the environment variable {api_key_env} is not set')
     return key or None
 
-# %% ../nbs/07b_api.ipynb #d663be19
+# %% ../nbs/07b_api.ipynb #f6f37f3a
 def chat_request(model:str, # the server's model name
                  prompt:str, # the judge prompt (one user turn)
                  max_tokens:int=16, # answer budget
@@ -48,7 +49,7 @@ def request_key(api_base:str, body:dict) -> str:
     s = json.dumps(dict(api_base=norm_base(api_base), request=body), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(s.encode()).hexdigest()
 
-# %% ../nbs/07b_api.ipynb #0533d02d
+# %% ../nbs/07b_api.ipynb #e0a12aa4
 _NAMED = re.compile(r'(?:preferred|final\s+answer|answer|verdict|winner|choice|better\s+story)\s*[:=\-–—]', re.I)
 
 def answer_part(text:str|None) -> str:
@@ -62,7 +63,7 @@ def last_verdict(text:str|None) -> str|None:
     named = [l for l in t.splitlines() if _NAMED.search(re.sub(r'[*_`#]+', '', l))]
     return parse_verdict(named[-1]) if named else parse_verdict(t)
 
-# %% ../nbs/07b_api.ipynb #d21ed798
+# %% ../nbs/07b_api.ipynb #3fd0d183
 def _letter(tok:str) -> str|None:
     "'A' or 'B' when token `tok` is that letter (spaces, markdown and brackets aside)."
     s = tok.strip().strip('*_`([').rstrip(')].:*_`')
@@ -80,7 +81,7 @@ def letter_probs(content:list, # `choices[0].logprobs.content`: tokens with `log
             return (pa / (pa + pb), pa + pb) if pa + pb > 0 else (None, None)
     return None, None
 
-# %% ../nbs/07b_api.ipynb #dbab7bdc
+# %% ../nbs/07b_api.ipynb #34808146
 def read_choice(choice:dict) -> dict:
     "Verdict, answer text, P(first shown wins) and answer mass of one chat-completions choice (probabilities None without logprobs)."
     msg = choice.get('message') or {}
@@ -89,7 +90,7 @@ def read_choice(choice:dict) -> dict:
     p, mass = letter_probs((choice.get('logprobs') or {}).get('content'), v)
     return dict(verdict=v, text=text, p=p, mass=mass, finish_reason=choice.get('finish_reason'))
 
-# %% ../nbs/07b_api.ipynb #46bf0713
+# %% ../nbs/07b_api.ipynb #d773f05f
 class AnswerStore:
     "Answers by request key, appended to a JSON-lines file as they arrive (None: kept in memory only)."
     def __init__(self, path:str|Path|None=None):
@@ -114,7 +115,7 @@ class AnswerStore:
                     if f.read(1) != b'\n': f.write(b'\n')
                 f.write((json.dumps(dict(key=key, response=response), ensure_ascii=False) + '\n').encode()); f.flush()
 
-# %% ../nbs/07b_api.ipynb #d4221403
+# %% ../nbs/07b_api.ipynb #c697ad44
 class ApiFailed(Exception):
     "A request that kept failing after every retry."
 
@@ -127,7 +128,7 @@ def retry_after(headers) -> float|None:
     try: return max(parsedate_to_datetime(v).timestamp() - time.time(), 0.)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/07b_api.ipynb #f529ff49
+# %% ../nbs/07b_api.ipynb #ab3aa40b
 class ApiClient:
     "POSTs chat-completions requests to `api_base` with retries; the key is read from the environment and only sent as a header."
     def __init__(self, api_base:str, api_key_env:str='', timeout:float=120., max_retries:int=6, backoff:float=1., max_wait:float=120.):
@@ -142,7 +143,7 @@ class ApiClient:
         if not hasattr(self._local, 's'): self._local.s = requests.Session()
         return self._local.s
 
-# %% ../nbs/07b_api.ipynb #e3041859
+# %% ../nbs/07b_api.ipynb #7ad52b8c
 from fastcore.basics import patch
 
 @patch
@@ -170,7 +171,7 @@ def post(self:ApiClient, body:dict) -> dict:
         self.retries += 1; time.sleep(min(wait, self.max_wait))
     raise ApiFailed(f'{why} after {self.max_retries + 1} attempts')
 
-# %% ../nbs/07b_api.ipynb #bed32095
+# %% ../nbs/07b_api.ipynb #f885e245
 class ApiJudge:
     "A judge behind an OpenAI-compatible chat-completions API, asked with the GenRM's prompts; `judge(story_a, story_b)` returns the rows `GenRM.judge` does."
     def __init__(self, api_base:str, # e.g. http://127.0.0.1:8000/v1
@@ -190,7 +191,7 @@ class ApiJudge:
         self.stats = {}
     def __repr__(self): return f"ApiJudge({self.model!r} at {self.api_base})"
 
-# %% ../nbs/07b_api.ipynb #e822ef94
+# %% ../nbs/07b_api.ipynb #c7a6e8c8
 def _usage(resps:list) -> tuple:
     "Summed prompt and completion tokens of responses."
     u = [r.get('usage') or {} for r in resps]
@@ -212,7 +213,7 @@ def _fetch(self:ApiJudge, todo:dict) -> list:
             bar.update(); beat.update(i + 1, force=i + 1 == len(todo))
     return failed
 
-# %% ../nbs/07b_api.ipynb #d6081e9b
+# %% ../nbs/07b_api.ipynb #73e348fe
 @patch
 def ask(self:ApiJudge, prompts:list, # judge prompts
         max_tokens:int=16, # answer budget per prompt
@@ -236,7 +237,7 @@ def ask(self:ApiJudge, prompts:list, # judge prompts
                       seconds=round(time.perf_counter() - t0, 3))
     return out
 
-# %% ../nbs/07b_api.ipynb #0934c82b
+# %% ../nbs/07b_api.ipynb #a2868839
 _obj = lambda xs: pd.Series(list(xs), dtype=object)  # keep None (pandas 3 would store NaN in a string column)
 
 @patch
@@ -264,7 +265,7 @@ def judge(self:ApiJudge, story_a:list, story_b:list, # the pairs, shown as Story
     self.stats.update(method='logprobs' if 'p_a' in df else 'text', pairs=n, seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07b_api.ipynb #536ec08a
+# %% ../nbs/07b_api.ipynb #33ed18fb
 @patch
 def _frame(self:ApiJudge, ans:list, n:int, both:bool) -> pd.DataFrame:
     "The verdict columns of `ans` (both orders stacked when `both`)."
@@ -283,7 +284,7 @@ def _frame(self:ApiJudge, ans:list, n:int, both:bool) -> pd.DataFrame:
         df = df.assign(verdict=_obj(prob_verdict(x) for x in pc), p_a=pc, p_ab=p[:n], p_ba=pba, answer_mass=(mass[:n] + mass[n:]) / 2)
     return df
 
-# %% ../nbs/07b_api.ipynb #94ae7f5e
+# %% ../nbs/07b_api.ipynb #cea91c65
 def _longer(prompt:str) -> str:
     "'A' or 'B': the story with more words in a `build_prompt` prompt (A on a tie)."
     m = re.search(r'Story A:\n(.*)\n\nStory B:\n(.*)\n\n', prompt, re.S)
@@ -293,7 +294,7 @@ def _tokens(text:str) -> list:
     "Word and punctuation pieces of `text`, spaces kept in front (a stand-in tokenization)."
     return re.findall(r'\s*\w+|\s*[^\w\s]|\s+', text)
 
-# %% ../nbs/07b_api.ipynb #a804018d
+# %% ../nbs/07b_api.ipynb #db712ddb
 class Emulator:
     "A local OpenAI-compatible chat-completions server for tests: `with Emulator(...) as emu:` serves at `emu.url`."
     def __init__(self, logprobs:bool=True, # return log-probabilities when asked
@@ -310,7 +311,7 @@ class Emulator:
     def __enter__(self): return self.start()
     def __exit__(self, *_): self.stop()
 
-# %% ../nbs/07b_api.ipynb #21477bfd
+# %% ../nbs/07b_api.ipynb #fa7f76d8
 @patch
 def reply(self:Emulator, body:dict) -> dict:
     "The chat-completions answer to request `body`."
@@ -328,7 +329,7 @@ def reply(self:Emulator, body:dict) -> dict:
     usage['total_tokens'] = usage['prompt_tokens'] + usage['completion_tokens']
     return dict(id=f'emu-{len(self.log)}', object='chat.completion', model=body.get('model'), choices=[choice], usage=usage)
 
-# %% ../nbs/07b_api.ipynb #cf93c218
+# %% ../nbs/07b_api.ipynb #6979523a
 @patch
 def handle(self:Emulator, h, body:dict) -> None:
     "Serve one POST on handler `h`: count it, play the next fault, or answer."
@@ -349,7 +350,7 @@ def handle(self:Emulator, h, body:dict) -> None:
     finally:
         with self.lock: self.inflight -= 1
 
-# %% ../nbs/07b_api.ipynb #26c4fa22
+# %% ../nbs/07b_api.ipynb #44f71ea2
 @patch
 def start(self:Emulator):
     "Serve on a free loopback port in a background thread."
@@ -379,3 +380,36 @@ def stop(self:Emulator):
 def keys(self:Emulator) -> list:
     "The store keys of the requests answered so far, in arrival order (faults excluded)."
     with self.lock: return [r['key'] for r in self.log if r['fault'] is None]
+
+# %% ../nbs/07b_api.ipynb #5b185d66
+def free_port() -> int:
+    "A TCP port free on 127.0.0.1 now."
+    import socket
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+class TransformersServe:
+    "`transformers serve` of a checkpoint directory on a free loopback port: `with TransformersServe(dir) as s:` judges at `s.url`."
+    def __init__(self, model_dir:str|Path, # checkpoint directory (served as the model name `str(model_dir)`)
+                 timeout:float=180., # seconds to wait for /health
+                 log:str|Path|None=None, # file for the server's output (default: discarded)
+                 threads:int|None=None, # OMP/MKL threads of the server process
+                ):
+        self.model, self.timeout, self.log, self.threads = str(model_dir), timeout, log, threads
+    def __enter__(self):
+        import requests, subprocess
+        self.port = free_port(); self.url = f'http://127.0.0.1:{self.port}/v1'
+        cmd = [sys.executable, '-c', 'import sys; from transformers.cli.transformers import main; sys.argv[0] = "transformers"; sys.exit(main())',
+               'serve', '--host', '127.0.0.1', '--port', str(self.port), '--device', 'cpu', '--dtype', 'float32', self.model]
+        env = {**os.environ, **({'OMP_NUM_THREADS': str(self.threads), 'MKL_NUM_THREADS': str(self.threads)} if self.threads else {})}
+        out = open(self.log, 'w') if self.log else subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env); t0 = time.monotonic()
+        while time.monotonic() - t0 < self.timeout:
+            if self.proc.poll() is not None: raise LitbenchError(f'transformers serve exited with {self.proc.returncode} (needs transformers[serving]: fastapi, uvicorn, openai)')
+            try:
+                if requests.get(f'http://127.0.0.1:{self.port}/health', timeout=1).ok: self.started_s = time.monotonic() - t0; return self
+            except requests.RequestException: time.sleep(.3)
+        self.__exit__(); raise LitbenchError(f'transformers serve did not answer /health within {self.timeout:.0f} s')
+    def __exit__(self, *_):
+        self.proc.terminate()
+        try: self.proc.wait(15)
+        except Exception: self.proc.kill(); self.proc.wait(5)
