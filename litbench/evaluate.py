@@ -206,11 +206,12 @@ def evaluate(test:str, # test pairs: any table with chosen_story and rejected_st
              metrics_name:str='metrics.json', # file name of the metrics
              show:bool=False, # display the plots inline
              precision:str='auto', # auto, fp32, bf16 or fp16 for the model judges
-             api_base:str='', # api judge: base URL of an OpenAI-compatible server (http://host:port/v1)
+             api_base:str='', # api judge: base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1
              api_model:str='', # api judge: the model name the server knows
-             api_key_env:str='', # api judge: environment variable holding the key ('' = OPENAI_API_KEY, optional)
+             api_key_env:str='', # api judge: environment variable holding the key (empty: OPENAI_API_KEY, optional); never the key itself
              concurrency:int=4, # api judge: requests in flight
-             price_in:float=0., price_out:float=0., # api judge: dollars per million prompt / completion tokens
+             price_in:float=0., # api judge: dollars per million prompt tokens, for the cost column
+             price_out:float=0., # api judge: dollars per million completion tokens
             ) -> dict:
     "Run judges on the test set; write predictions, metrics, plots and report.md; return the metrics."
     models = {'bt': bt_model, 'genrm': genrm_model, 'zero-shot': zero_shot_model, 'api': api_model}
@@ -260,9 +261,9 @@ def main(kind:str='length', # judge: bt, genrm, zero-shot, api, length or random
          precision:str='auto', # model judges: auto (chosen by the hardware), fp32, bf16 or fp16
          api_base:str='', # api judge: base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1
          api_model:str='', # api judge: the model name the server knows
-         api_key_env:str='', # api judge: environment variable holding the key ('' = OPENAI_API_KEY, optional); never pass the key itself
+         api_key_env:str='', # api judge: environment variable holding the key (empty: OPENAI_API_KEY, optional); never the key itself
          concurrency:int=4, # api judge: requests in flight
-         price_in:float=0., # api judge: dollars per million prompt tokens (cost column)
+         price_in:float=0., # api judge: dollars per million prompt tokens, for the cost column
          price_out:float=0., # api judge: dollars per million completion tokens
         ):
     "Evaluate judges on the rehydrated LitBench test set: accuracy with 95% intervals, bias and calibration, report.md."
