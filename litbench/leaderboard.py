@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['load_runs', 'mcnemar_exact', 'paired_bootstrap', 'leaderboard', 'plot_leaderboard', 'write_leaderboard', 'main']
 
-# %% ../nbs/08b_leaderboard.ipynb #9b7b5eec
+# %% ../nbs/08b_leaderboard.ipynb #db1f81d0
 import itertools, math
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import *
 from .metrics import accuracy_ci, paper_number, md_table, PAPER_SOURCE, SYNTHETIC_NOTE
 
-# %% ../nbs/08b_leaderboard.ipynb #2abe881b
+# %% ../nbs/08b_leaderboard.ipynb #0a938a2b
 def _pair_keys(p:pd.DataFrame) -> pd.Index:
     "The pairs of a predictions table: comment-ID pairs when present, else their row number."
     if {'chosen_comment_id', 'rejected_comment_id'} <= set(p): return pd.Index(p.chosen_comment_id.astype(str) + '|' + p.rejected_comment_id.astype(str))
@@ -35,7 +35,7 @@ def load_runs(runs:list, # `litbench_eval` run directories (or their metrics JSO
     if not judges: raise LitbenchError('no judges found in ' + ', '.join(map(str, runs)))
     return judges, tests
 
-# %% ../nbs/08b_leaderboard.ipynb #494f004e
+# %% ../nbs/08b_leaderboard.ipynb #c3f0ba72
 def mcnemar_exact(right_1, right_2) -> dict:
     "Exact McNemar test on two judges' per-pair right/wrong: b (only the first right), c (only the second), two-sided p."
     from scipy.stats import binom
@@ -51,7 +51,7 @@ def paired_bootstrap(score_1, score_2, n_boot:int=2000, seed:int=0) -> dict:
     p = min(1., 2 * min((means <= 0).mean(), (means >= 0).mean())) if d.any() else 1.
     return dict(diff=float(d.mean()), lo=float(np.quantile(means, .025)), hi=float(np.quantile(means, .975)), p=float(p))
 
-# %% ../nbs/08b_leaderboard.ipynb #10a48025
+# %% ../nbs/08b_leaderboard.ipynb #9c915d26
 def _fmt(x, p='.3f'): return '' if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, p)
 
 def _row(name:str, j:dict, pred:pd.DataFrame, seed:int) -> dict:
@@ -67,7 +67,8 @@ def _row(name:str, j:dict, pred:pd.DataFrame, seed:int) -> dict:
 def leaderboard(runs:list, seed:int=0) -> tuple:
     "`(table, paired, info)`: one row per judge on the pairs all judges share, sorted by accuracy; every pair of judges compared; the shared test set."
     judges, tests = load_runs(runs)
-    common = sorted(set.intersection(*(set(j['pred'].index) for j in judges.values())))
+    shared = set.intersection(*(set(j['pred'].index) for j in judges.values()))
+    common = list(dict.fromkeys(k for k in next(iter(judges.values()))['pred'].index if k in shared))  # the first run's order: the same intervals as its report
     if not common: raise LitbenchError('the runs share no test pairs: evaluate every judge on the same test set')
     preds = {n: j['pred'].loc[~j['pred'].index.duplicated()].loc[common] for n, j in judges.items()}
     table = pd.DataFrame([_row(n, judges[n], preds[n], seed) for n in judges]).sort_values('accuracy', ascending=False, kind='stable')
@@ -78,7 +79,7 @@ def leaderboard(runs:list, seed:int=0) -> tuple:
                 synthetic=any(t.get('synthetic') for t in tests.values()), tests=sorted({t.get('path', '') for t in tests.values()}))
     return table.reset_index(drop=True), paired, info
 
-# %% ../nbs/08b_leaderboard.ipynb #264109d9
+# %% ../nbs/08b_leaderboard.ipynb #7db59ba1
 def plot_leaderboard(table:pd.DataFrame, synthetic:bool=False, path:str|Path|None=None):
     "Accuracy with 95% intervals per judge, the paper's number for the same kind of judge as a marker, and chance."
     import matplotlib.pyplot as plt
@@ -111,7 +112,7 @@ def write_leaderboard(out:str|Path, table:pd.DataFrame, paired:pd.DataFrame, inf
              '![leaderboard](leaderboard.png)', '']
     return atomic_write(out/'leaderboard.md', '\n'.join(lines))
 
-# %% ../nbs/08b_leaderboard.ipynb #11d75ba7
+# %% ../nbs/08b_leaderboard.ipynb #b31019fb
 from fastcore.script import call_parse
 
 @call_parse
@@ -127,4 +128,4 @@ def main(runs:str='', # litbench_eval run directories, comma-separated (each wit
     out = Path(output) if output else make_run_dir('leaderboard')
     f = write_leaderboard(out, table, paired, info)
     if info['synthetic']: print('synthetic test set: these numbers say nothing about LitBench')
-    print(table.drop(columns=['lo', 'hi']).to_string(index=False)); print(f'leaderboard: {f}')
+    print(table.drop(columns=['lo', 'hi']).assign(accuracy=table.accuracy.map('{:.3f}'.format)).to_string(index=False)); print(f'leaderboard: {f}')
