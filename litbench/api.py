@@ -7,7 +7,7 @@ __all__ = ['API_KEY_ENV', 'api_key', 'chat_request', 'norm_base', 'request_key',
            'read_choice', 'AnswerStore', 'ApiFailed', 'retry_after', 'ApiClient', 'ApiJudge', 'Emulator', 'free_port',
            'TransformersServe']
 
-# %% ../nbs/07b_api.ipynb #1a376096
+# %% ../nbs/07b_api.ipynb #f13b72af
 import hashlib, json, math, os, random, re, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from email.utils import parsedate_to_datetime
@@ -17,7 +17,7 @@ from .core import *
 from .machine import Progress
 from .prompts import build_prompt, parse_verdict, flip, combine, combine_probs, prob_verdict, STYLES
 
-# %% ../nbs/07b_api.ipynb #45b2d3dc
+# %% ../nbs/07b_api.ipynb #22998036
 API_KEY_ENV = 'OPENAI_API_KEY'  # where the key is read unless `api_key_env` names another variable
 
 def api_key(api_key_env:str='', # environment variable holding the key ('' = OPENAI_API_KEY, optional: local servers need none)
@@ -27,7 +27,7 @@ def api_key(api_key_env:str='', # environment variable holding the key ('' = OPE
     if api_key_env and not key: raise LitbenchError(f'--api_key_env {api_key_env}: the environment variable {api_key_env} is not set')
     return key or None
 
-# %% ../nbs/07b_api.ipynb #dd85cde1
+# %% ../nbs/07b_api.ipynb #d1826020
 def chat_request(model:str, # the server's model name
                  prompt:str, # the judge prompt (one user turn)
                  max_tokens:int=16, # answer budget
@@ -49,7 +49,7 @@ def request_key(api_base:str, body:dict) -> str:
     s = json.dumps(dict(api_base=norm_base(api_base), request=body), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(s.encode()).hexdigest()
 
-# %% ../nbs/07b_api.ipynb #586e9164
+# %% ../nbs/07b_api.ipynb #2e3b2b77
 _NAMED = re.compile(r'(?:preferred|final\s+answer|answer|verdict|winner|choice|better\s+story)\s*[:=\-–—]', re.I)
 
 def answer_part(text:str|None) -> str:
@@ -63,7 +63,7 @@ def last_verdict(text:str|None) -> str|None:
     named = [l for l in t.splitlines() if _NAMED.search(re.sub(r'[*_`#]+', '', l))]
     return parse_verdict(named[-1]) if named else parse_verdict(t)
 
-# %% ../nbs/07b_api.ipynb #f015abbc
+# %% ../nbs/07b_api.ipynb #ad55fb3b
 def _letter(tok:str) -> str|None:
     "'A' or 'B' when token `tok` is that letter (spaces, markdown and brackets aside)."
     s = tok.strip().strip('*_`([').rstrip(')].:*_`')
@@ -81,7 +81,7 @@ def letter_probs(content:list, # `choices[0].logprobs.content`: tokens with `log
             return (pa / (pa + pb), pa + pb) if pa + pb > 0 else (None, None)
     return None, None
 
-# %% ../nbs/07b_api.ipynb #ebe7d8f9
+# %% ../nbs/07b_api.ipynb #75fdf13d
 def read_choice(choice:dict) -> dict:
     "Verdict, answer text, P(first shown wins) and answer mass of one chat-completions choice (probabilities None without logprobs)."
     msg = choice.get('message') or {}
@@ -90,7 +90,7 @@ def read_choice(choice:dict) -> dict:
     p, mass = letter_probs((choice.get('logprobs') or {}).get('content'), v)
     return dict(verdict=v, text=text, p=p, mass=mass, finish_reason=choice.get('finish_reason'))
 
-# %% ../nbs/07b_api.ipynb #d64e22d8
+# %% ../nbs/07b_api.ipynb #5f9faab5
 class AnswerStore:
     "Answers by request key, appended to a JSON-lines file as they arrive (None: kept in memory only)."
     def __init__(self, path:str|Path|None=None):
@@ -115,7 +115,7 @@ class AnswerStore:
                     if f.read(1) != b'\n': f.write(b'\n')
                 f.write((json.dumps(dict(key=key, response=response), ensure_ascii=False) + '\n').encode()); f.flush()
 
-# %% ../nbs/07b_api.ipynb #f48198c2
+# %% ../nbs/07b_api.ipynb #03b30a35
 class ApiFailed(Exception):
     "A request that kept failing after every retry."
 
@@ -128,7 +128,7 @@ def retry_after(headers) -> float|None:
     try: return max(parsedate_to_datetime(v).timestamp() - time.time(), 0.)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/07b_api.ipynb #b52d283b
+# %% ../nbs/07b_api.ipynb #d5ef0f10
 class ApiClient:
     "POSTs chat-completions requests to `api_base` with retries; the key is read from the environment and only sent as a header."
     def __init__(self, api_base:str, api_key_env:str='', timeout:float=300., max_retries:int=6, backoff:float=1., max_wait:float=120.):
@@ -143,7 +143,7 @@ class ApiClient:
         if not hasattr(self._local, 's'): self._local.s = requests.Session()
         return self._local.s
 
-# %% ../nbs/07b_api.ipynb #06e80e55
+# %% ../nbs/07b_api.ipynb #9c4fbada
 from fastcore.basics import patch
 
 @patch
@@ -171,7 +171,7 @@ def post(self:ApiClient, body:dict) -> dict:
         self.retries += 1; time.sleep(min(wait, self.max_wait))
     raise ApiFailed(f'{why} after {self.max_retries + 1} attempts')
 
-# %% ../nbs/07b_api.ipynb #1766d977
+# %% ../nbs/07b_api.ipynb #7145d7cb
 class ApiJudge:
     "A judge behind an OpenAI-compatible chat-completions API, asked with the GenRM's prompts; `judge(story_a, story_b)` returns the rows `GenRM.judge` does."
     def __init__(self, api_base:str, # e.g. http://127.0.0.1:8000/v1
@@ -191,7 +191,7 @@ class ApiJudge:
         self.stats = {}
     def __repr__(self): return f"ApiJudge({self.model!r} at {self.api_base})"
 
-# %% ../nbs/07b_api.ipynb #db352911
+# %% ../nbs/07b_api.ipynb #7734fe64
 def _usage(resps:list) -> tuple:
     "Summed prompt and completion tokens of responses."
     u = [r.get('usage') or {} for r in resps]
@@ -214,7 +214,7 @@ def _fetch(self:ApiJudge, todo:dict) -> list:
     pool.shutdown()
     return failed
 
-# %% ../nbs/07b_api.ipynb #515a0d28
+# %% ../nbs/07b_api.ipynb #5b19e561
 @patch
 def ask(self:ApiJudge, prompts:list, # judge prompts
         max_tokens:int=16, # answer budget per prompt
@@ -238,7 +238,7 @@ def ask(self:ApiJudge, prompts:list, # judge prompts
                       seconds=round(time.perf_counter() - t0, 3))
     return out
 
-# %% ../nbs/07b_api.ipynb #d837c6d9
+# %% ../nbs/07b_api.ipynb #1439955d
 _obj = lambda xs: pd.Series(list(xs), dtype=object)  # keep None (pandas 3 would store NaN in a string column)
 
 @patch
@@ -266,7 +266,7 @@ def judge(self:ApiJudge, story_a:list, story_b:list, # the pairs, shown as Story
     self.stats.update(method='logprobs' if 'p_a' in df else 'text', pairs=n, seconds=round(dt, 3), pairs_per_s=round(n / dt, 3) if dt else None)
     return df
 
-# %% ../nbs/07b_api.ipynb #5c8a0f95
+# %% ../nbs/07b_api.ipynb #5b64b3c3
 @patch
 def _frame(self:ApiJudge, ans:list, n:int, both:bool) -> pd.DataFrame:
     "The verdict columns of `ans` (both orders stacked when `both`)."
@@ -285,7 +285,7 @@ def _frame(self:ApiJudge, ans:list, n:int, both:bool) -> pd.DataFrame:
         df = df.assign(verdict=_obj(prob_verdict(x) for x in pc), p_a=pc, p_ab=p[:n], p_ba=pba, answer_mass=(mass[:n] + mass[n:]) / 2)
     return df
 
-# %% ../nbs/07b_api.ipynb #288f0ba2
+# %% ../nbs/07b_api.ipynb #71e3284a
 def _longer(prompt:str) -> str:
     "'A' or 'B': the story with more words in a `build_prompt` prompt (A on a tie)."
     m = re.search(r'Story A:\n(.*)\n\nStory B:\n(.*)\n\n', prompt, re.S)
@@ -295,7 +295,7 @@ def _tokens(text:str) -> list:
     "Word and punctuation pieces of `text`, spaces kept in front (a stand-in tokenization)."
     return re.findall(r'\s*\w+|\s*[^\w\s]|\s+', text)
 
-# %% ../nbs/07b_api.ipynb #7724bfb9
+# %% ../nbs/07b_api.ipynb #9d7855cb
 class Emulator:
     "A local OpenAI-compatible chat-completions server for tests: `with Emulator(...) as emu:` serves at `emu.url`."
     def __init__(self, logprobs:bool=True, # return log-probabilities when asked
@@ -312,7 +312,7 @@ class Emulator:
     def __enter__(self): return self.start()
     def __exit__(self, *_): self.stop()
 
-# %% ../nbs/07b_api.ipynb #a89bbb48
+# %% ../nbs/07b_api.ipynb #6d8548ba
 @patch
 def reply(self:Emulator, body:dict) -> dict:
     "The chat-completions answer to request `body`."
@@ -330,7 +330,7 @@ def reply(self:Emulator, body:dict) -> dict:
     usage['total_tokens'] = usage['prompt_tokens'] + usage['completion_tokens']
     return dict(id=f'emu-{len(self.log)}', object='chat.completion', model=body.get('model'), choices=[choice], usage=usage)
 
-# %% ../nbs/07b_api.ipynb #9a62ec01
+# %% ../nbs/07b_api.ipynb #51578265
 @patch
 def handle(self:Emulator, h, body:dict) -> None:
     "Serve one POST on handler `h`: count it, play the next fault, or answer."
@@ -351,7 +351,7 @@ def handle(self:Emulator, h, body:dict) -> None:
     finally:
         with self.lock: self.inflight -= 1
 
-# %% ../nbs/07b_api.ipynb #5f2a8929
+# %% ../nbs/07b_api.ipynb #68d91ae9
 @patch
 def start(self:Emulator):
     "Serve on a free loopback port in a background thread."
@@ -382,7 +382,7 @@ def keys(self:Emulator) -> list:
     "The store keys of the requests answered so far, in arrival order (faults excluded)."
     with self.lock: return [r['key'] for r in self.log if r['fault'] is None]
 
-# %% ../nbs/07b_api.ipynb #32224cf2
+# %% ../nbs/07b_api.ipynb #7dedb9e0
 def free_port() -> int:
     "A TCP port free on 127.0.0.1 now."
     import socket
