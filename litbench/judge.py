@@ -227,11 +227,13 @@ def small_vocab_model(out:str|Path, # directory to write the model and tokenizer
 
 # %% ../nbs/06b_judge.ipynb #7c33577f
 def verdict_metrics(res:pd.DataFrame, labels:list) -> dict:
-    "Accuracy (no answer counts as wrong), parse rate, order agreement, accuracy by the chosen story's position, and truncations of a `judge` result."
+    "Accuracy (no answer counts as wrong), parse rate (generated) or answer mass (logits), order agreement, accuracy by the chosen story's position, and truncations of a `judge` result."
     lab = pd.Series(list(labels), dtype=object).values
+    logits = 'answer_mass' in res  # verdicts read from P(A) vs P(B): `parsed` is True by construction, the mass on the letters is what was measured
     m = dict(n=len(res), accuracy=float((res.verdict.values == lab).mean()) if len(res) else None,
              answer_rate=float(res.verdict.notna().mean()) if len(res) else None,
-             parse_rate=float(res.parsed.mean()) if len(res) else None, truncated=int(res.truncated.sum()))
+             parse_rate=float(res.parsed.mean()) if len(res) and not logits else None, truncated=int(res.truncated.sum()))
+    if logits: m['answer_mass'] = float(res.answer_mass.mean()) if len(res) else None
     if 'p_a' in res: m['mean_confidence'] = float(np.maximum(res.p_a, 1 - res.p_a).mean()) if len(res) else None
     if 'agree' in res:
         both = res.agree.notna()
