@@ -10,7 +10,8 @@ Each run asks distinct prompts with an empty answer store, so every prompt is a 
 """
 import argparse, statistics, tempfile, time
 from pathlib import Path
-from litbench.api import ApiJudge, Emulator, TransformersServe
+from litbench.api import ApiJudge
+from litbench.emulator import Emulator, TransformersServe
 from litbench.data import sample_rationales
 
 LEVELS = (1, 4, 16)

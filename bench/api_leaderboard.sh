@@ -10,7 +10,7 @@ $P -m litbench.evaluate --kind zero-shot --both_orders --max_length 512 --test d
 $P -m litbench.evaluate --kind length,random --test data/reference_rehydrated.csv --output eval_base/metrics.json | tail -3
 $P - <<'PY'
 import subprocess, sys, time
-from litbench.api import TransformersServe
+from litbench.emulator import TransformersServe
 from litbench.models import smollm2_dir
 with TransformersServe(smollm2_dir(), threads=2) as s:
     t = time.time()

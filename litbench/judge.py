@@ -14,7 +14,7 @@ from .core import *
 from .machine import *
 from .models import load_base_model, load_config, resolve_model
 from .prompts import *
-from .sizing import eval_batches
+from .schedule import eval_batches
 
 # %% ../nbs/06b_judge.ipynb #8bcedb21
 GENRM_CONFIG = 'genrm.json'  # prompt settings and position bias saved next to a trained model

@@ -12,7 +12,7 @@ import numpy as np
 from .core import *
 from .machine import *
 from .models import load_base_model, load_config
-from .sizing import eval_batches
+from .schedule import eval_batches
 
 # %% ../nbs/05a_scoring.ipynb #d25f0791
 FORMAT_FILE = 'bt_format.json'  # the input format, saved beside the model

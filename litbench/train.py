@@ -13,7 +13,8 @@ from .core import *
 from .machine import *
 from .tables import split_train_val
 from .packing import packing_metrics, reset_peak_memory, gpu_peak_memory
-from .sizing import size_budget, decide_compile, compile_step, schedule_callback, estimate_save_s
+from .sizing import size_budget, decide_compile, compile_step, default_packing
+from .schedule import schedule_callback, estimate_save_s
 from .card import write_card
 
 # %% ../nbs/05c_train.ipynb #9d344509
@@ -57,7 +58,7 @@ def cuda_available() -> bool:
 def use_packing(packing:bool|None, # the stage's option: None decides by the device
                ) -> bool:
     "Whether a run trains packed: as asked, or (None) on CUDA only."
-    return cuda_available() if packing is None else bool(packing)
+    return default_packing() if packing is None else bool(packing)
 
 # %% ../nbs/05c_train.ipynb #24da8f0a
 DEFAULT_TOKENS = 16384  # a packed micro-batch's token budget per process where it is not sized to a GPU

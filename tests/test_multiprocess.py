@@ -46,7 +46,7 @@ def test_bt_two_processes(data):
     assert m['global_step'] == 2 and m['val_accuracy'] is not None and m['test_accuracy'] is not None
     assert json.loads((out/'run.json').read_text())['device']['device'] == 'cpu'
     assert (out/'model.safetensors').is_file() and not _only_outputs_in(cwd, out)
-    assert r.stdout.count('"output_dir"') == 2  # both ranks finished and returned
+    assert r.stdout.count('BT reward model saved to') == 2  # both ranks finished and reported
 
 
 def test_genrm_two_processes(data):
