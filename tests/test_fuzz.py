@@ -1,6 +1,6 @@
 """Every CLI on generated broken inputs: never a traceback, exit 1 with one message naming the file, column or argument,
 and no file written that the command was not asked to write. Most cases run in-process through the `cli_errors`-wrapped
-entry points (argv parsed by fastcore exactly as on the command line); a few run as real subprocesses to prove the exit
+entry points (argv parsed by the command's own parser exactly as on the command line); a few run as real subprocesses to prove the exit
 code and stderr of the installed console scripts. Validation fails before any model loads, so the whole file takes seconds;
 the one case that must reach training uses `tiny-random` for one step."""
 import hashlib, importlib, json, os, shutil, subprocess, sys
@@ -99,7 +99,7 @@ BROKEN = [
     ('eval-missing-model', 'eval', ['--kind', 'bt', '--model', '{w}/MISSING_DIR', '--test', '{i}/plain.csv'], "--model: base model '"),
     ('eval-all-problems', 'eval', ['--kind', 'bt,gpt', '--model', '{w}/MISSING_DIR', '--test', '{i}/dup.csv', '--batch_size', '0'],
      '4 problems with the arguments'),
-    ('eval-bad-int', 'eval', ['--batch_size', 'eight'], "argument --batch_size: invalid int value: 'eight'"),
+    ('eval-bad-int', 'eval', ['--batch_size', 'eight'], "argument --batch_size/--batch-size: invalid int value: 'eight'"),
     ('eval-api-no-server', 'eval', ['--kind', 'api', '--test', '{i}/plain.csv'], "--api_base: --kind api needs the server's base URL"),
     ('eval-api-bad-url', 'eval', ['--kind', 'api', '--api_base', 'localhost:8000', '--api_model', 'm', '--test', '{i}/plain.csv'], '--api_base:'),
     ('eval-api-no-model', 'eval', ['--kind', 'length,api', '--api_base', 'http://127.0.0.1:9/v1', '--test', '{i}/plain.csv'], '--api_model:'),
