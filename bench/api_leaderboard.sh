@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sample test set's leaderboard without trained models: SmolLM2-135M-Instruct zero-shot judged locally (logits) and served by
 # `transformers serve` judged through the API (parsed text), the longer story and chance, on the same synthetic pairs.
-# Run from an empty directory: PYTHONPATH=<repo> bash <repo>/bench/api_leaderboard.sh   (results of one run: bench/api_leaderboard.md)
+# Run from an empty directory: PYTHONPATH=<repo> bash <repo>/bench/api_leaderboard.sh   (results of one run: bench/results/2026-12-06_api_leaderboard.md)
 set -e
 export OMP_NUM_THREADS=2
 P=${PYTHON:-python}

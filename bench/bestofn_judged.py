@@ -6,7 +6,7 @@ random (seeded); the judge (a trained GenRM directory, or a zero-shot instruct m
 both orders. Reports the mean P(pick preferred), the share of prompts where the pick wins, and a bootstrap 95% interval.
 Usage (minutes on a 2-core CPU):
 
-    PYTHONPATH=. python bench/bestofn_judged.py --picker runs/bt_sample --judge runs/genrm_sample [--prompts 12] [--n 4] [--out bench/bestofn_judged.json]
+    PYTHONPATH=. python bench/bestofn_judged.py --picker runs/bt_sample --judge runs/genrm_sample [--prompts 12] [--n 4] [--out bench/results/DATE_bestofn_judged.json]
 """
 import argparse, json, random, time
 import numpy as np

@@ -6,7 +6,7 @@ that arrive together into one forward pass (the `Batcher`), so it can beat one-r
 the base checkpoint with an untrained score head (its speed is a trained model's speed). Usage (a few minutes on a
 2-core CPU with smollm2-135m; seconds with tiny-random):
 
-    PYTHONPATH=. python bench/serve_bench.py [--model smollm2-135m] [--requests 16] [--per_request 4] [--repeats 3] [--out bench/serve_bench.json]
+    PYTHONPATH=. python bench/serve_bench.py [--model smollm2-135m] [--requests 16] [--per_request 4] [--repeats 3] [--out bench/results/DATE_serve_bench.json]
 """
 import argparse, json, platform, statistics, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor
