@@ -6,13 +6,13 @@
 __all__ = ['CARD_FILE', 'GENRM_FILE', 'REHYDRATION_REPORT', 'LIMITS', 'SKIP_UPLOAD', 'upload', 'wilson', 'card_facts',
            'write_card', 'push_to_hub', 'main']
 
-# %% ../nbs/05b_card.ipynb #14c8ac6c
+# %% ../nbs/05b_card.ipynb #069352e6
 import math, os, re
 from pathlib import Path
 from .core import *
 from .scoring import FORMAT_FILE, InputFormat
 
-# %% ../nbs/05b_card.ipynb #33eb6127
+# %% ../nbs/05b_card.ipynb #65a7098d
 CARD_FILE = 'README.md'
 GENRM_FILE = 'genrm.json'  # the GenRM's prompt settings (`06b_judge` writes it)
 REHYDRATION_REPORT = 'rehydration_report.json'  # beside the rehydrated test CSV (`04_rehydrate` writes it)
@@ -25,7 +25,7 @@ def wilson(acc:float, # observed share of pairs right
     c, h = (acc + z*z/(2*n)) / (1 + z*z/n), z*math.sqrt(acc*(1 - acc)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return (max(0., c - h), min(1., c + h))
 
-# %% ../nbs/05b_card.ipynb #bee9f304
+# %% ../nbs/05b_card.ipynb #0b01a5eb
 def _kind(d:Path, kind:str|None) -> str:
     if kind and kind not in ('bt', 'genrm'): raise LitbenchError(f"kind must be 'bt' or 'genrm', got {kind!r}")
     if kind: return kind
@@ -64,7 +64,7 @@ def card_facts(out_dir:str|Path, # a trained BT or GenRM directory
                 chosen_first=h.get('accuracy_chosen_first'), chosen_second=h.get('accuracy_chosen_second'), truncated=m.get('truncated'),
                 steps=m.get('global_step'), precision=(m.get('precision') or {}).get('name'))
 
-# %% ../nbs/05b_card.ipynb #c76c7585
+# %% ../nbs/05b_card.ipynb #ae7c56dd
 def _hub_id(s) -> bool: return bool(s) and bool(re.fullmatch(r'[\w.-]+/[\w.-]+', str(s))) and not Path(str(s)).exists()
 
 def _front(f:dict) -> str:
@@ -80,7 +80,7 @@ def _pct(a:dict|None, what:str) -> str:
     if not a: return f'- {what}: not measured in this run'
     return f"- {what}: **{a['accuracy']:.3f}** on n = {a['n']} pairs (95% Wilson interval {a['lo']:.3f}–{a['hi']:.3f})"
 
-# %% ../nbs/05b_card.ipynb #6161de69
+# %% ../nbs/05b_card.ipynb #957902a3
 def _bt_input(f:dict) -> str:
     fm = f['format']
     what = (f"the writing prompt, then the separator {fm['separator']!r}, then the story" if fm['with_prompt'] else 'the story text alone: no prompt, no chat template')
@@ -102,11 +102,11 @@ def _bt_usage(f:dict, repo:str) -> str:
         'With litbench: `litbench.scoring.RewardModel.from_pretrained(dir).score(stories)`; as a TRL `GRPOTrainer` reward: '
         '`litbench.reward.reward_function(dir)`; over HTTP: `litbench_serve --model dir`.'])
 
-# %% ../nbs/05b_card.ipynb #9dfe2068
+# %% ../nbs/05b_card.ipynb #528cae53
 def _genrm_input(f:dict) -> str:
     c = f['format']
     return '\n'.join(['## Input format', f"- A pairwise judge: it reads Story A and Story B in the `{c.get('style', 'llama')}` prompt wording "
-        f"(`litbench.prompts.build_prompt`){' with the writing prompt' if c.get('include_prompt') else ', without the writing prompt'}, through the tokenizer's chat template, "
+        f"(`litbench.prompts.build_prompt`){' with the writing prompt' if c.get('include_prompt') else ', without the writing prompt'}, through the tokenizer's chat template (a `### Assistant:` line when it has none), "
         f"and answers {'`Reasoning: …` then ' if c.get('use_cot') else ''}`Preferred: A` or `Preferred: B`.",
         f"- At most **{c.get('max_length')} tokens** per prompt; longer stories are cut inside the prompt (both keep a share).",
         f"- Position bias measured after training: {c.get('position_bias', 0.0):+.3f} logits toward the story shown first, subtracted from verdicts read from the logits."])
@@ -118,7 +118,7 @@ def _genrm_usage(f:dict, repo:str) -> str:
         'and compare the next-token logits of `A` and `B` after `Preferred:`; judge both orders and average. '
         'As a TRL reward: `litbench.reward.reward_function(dir)` (win probability against a `reference` column, or round-robin within each group).'])
 
-# %% ../nbs/05b_card.ipynb #ad5e8d69
+# %% ../nbs/05b_card.ipynb #a6a6502c
 def _data(f:dict) -> str:
     r = f['rehydration']
     prov = (f"rehydrated through `{r.get('source')}` ({r.get('origin') or 'origin not recorded'}){'; ' + r['caveat'] if r.get('caveat') else ''}" if r
@@ -145,7 +145,7 @@ LIMITS = '\n'.join(['## Limitations',
     '- Scores are only comparable between stories scored the same way (same input format); the card above says which.',
     '- English prose of Reddit length; other genres, languages and very long texts are outside its training data.'])
 
-# %% ../nbs/05b_card.ipynb #31829d63
+# %% ../nbs/05b_card.ipynb #2d594e28
 def write_card(out_dir:str|Path, # a trained BT or GenRM directory
                metrics:dict|None=None, # the run's metrics (default: out_dir/metrics.json)
                kind:str|None=None, # bt or genrm (default: from the files in out_dir)
@@ -160,7 +160,7 @@ def write_card(out_dir:str|Path, # a trained BT or GenRM directory
             (_bt_usage if f['kind'] == 'bt' else _genrm_usage)(f, repo), LIMITS]
     return atomic_write(d/CARD_FILE, '\n\n'.join(body) + '\n')
 
-# %% ../nbs/05b_card.ipynb #5cad44df
+# %% ../nbs/05b_card.ipynb #b8b54e7c
 SKIP_UPLOAD = ['checkpoint-*', 'checkpoint-*/**', 'training_args.bin', 'optimizer.pt', 'scheduler.pt', 'rng_state*.pth']
 
 def push_to_hub(out_dir:str|Path, # a trained model directory (its card is written first when missing)
@@ -185,7 +185,7 @@ def push_to_hub(out_dir:str|Path, # a trained model directory (its card is writt
 
 upload = push_to_hub  # the command's --push_to_hub flag shadows the function's name
 
-# %% ../nbs/05b_card.ipynb #8b0e7d1a
+# %% ../nbs/05b_card.ipynb #c88e21b0
 from fastcore.script import call_parse
 
 @call_parse
