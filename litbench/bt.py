@@ -86,10 +86,7 @@ def bt_config(out:Path, plan:BatchPlan, epochs:float, lr:float, keep:int, max_st
         gradient_checkpointing=grad_ckpt, torch_compile=compile, eval_strategy='steps' if has_eval else 'no', eval_steps=0.5,
         save_strategy='steps', save_steps=0.5, save_total_limit=max(1, keep), logging_steps=1, logging_first_step=True,
         report_to=[] if report_to in ('', 'none') else [report_to], disable_tqdm=False, dataloader_num_workers=0,
-        use_cpu=not _cuda(), save_only_model=False)
-
-def _cuda() -> bool:
-    import torch; return torch.cuda.is_available()
+        use_cpu=not cuda_available(), save_only_model=False)
 
 # %% ../nbs/06_bt.ipynb #d8f7b675
 def check_bt_args(o:dict, # every option of `train_bt`, by name
