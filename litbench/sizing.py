@@ -49,6 +49,11 @@ def gpu_memory(device=None) -> int|None:
 # %% ../nbs/02c_sizing.ipynb #a862be8b
 def _round(t:float, m:int) -> int: return int(t // m * m)
 
+def _gathered(config) -> float:
+    "Share of the weights a sharded step holds whole at once: the layer it computes and the one prefetched, in the autocast dtype."
+    cfg = config.get_text_config() if hasattr(config, 'get_text_config') else config
+    return min(1.0, 2 / max(1, getattr(cfg, 'num_hidden_layers', 1))) if cfg is not None else 1.0
+
 def choose_token_budget(available:float, # bytes this process may use on its GPU (`gpu_memory`)
                         n_params:int, # parameters of the model
                         trainable:int|None=None, # of them trained (default all)
@@ -60,6 +65,7 @@ def choose_token_budget(available:float, # bytes this process may use on its GPU
                         effective:int=128, # items per optimizer step over all processes
                         n_ranks:int=1, # processes
                         config=None, grad_ckpt:bool=False, # for the prior, when no probe measured bytes_per_token
+                        shards:int|None=None, # FSDP or ZeRO-3: weights, gradients and AdamW states split over this many processes
                         headroom:float=0.85, # share of `available` planned; the rest is left to fragmentation
                         most:int=12288, # largest budget chosen
                         multiple:int=512, # the budget is a multiple of this
@@ -70,7 +76,9 @@ def choose_token_budget(available:float, # bytes this process may use on its GPU
     if bytes_per_token is None:
         if config is None: raise LitbenchError('choose_token_budget needs measured bytes_per_token or the model config for a prior')
         bytes_per_token = prior_bytes_per_token(config, grad_ckpt)
-    fixed = (base if base is not None else n_params * (4 + AUTOCAST_BYTES) + trainable * 4) + trainable * (STATE_BYTES - 8)
+    if base is not None: fixed = base + trainable * (STATE_BYTES - 8)  # the probe held weights and gradients, not the AdamW moments
+    elif shards: fixed = (n_params * 4 + trainable * (STATE_BYTES - 4)) / shards + n_params * AUTOCAST_BYTES * _gathered(config)
+    else: fixed = n_params * (4 + AUTOCAST_BYTES) + trainable * (STATE_BYTES - 4)
     floor = (2 if kind == 'bt' else 1) * max_length
     by = dict(memory=_round((available * headroom - fixed) / bytes_per_token, multiple), most=most)
     if costs: by['data'] = math.ceil(sum(sorted(costs, reverse=True)[:math.ceil(effective / max(1, n_ranks))]) / 128) * 128
@@ -79,7 +87,7 @@ def choose_token_budget(available:float, # bytes this process may use on its GPU
     fits = by['memory'] >= floor
     out = dict(max_tokens_per_batch=budget, limited_by=limited_by if budget == by[limited_by] else 'floor', fits=fits,
                available_gib=round(available / 2**30, 2), fixed_gib=round(fixed / 2**30, 2), bytes_per_token=round(bytes_per_token),
-               predicted_peak_gib=round((fixed + bytes_per_token * budget) / 2**30, 2), floor=floor, measured=base is not None)
+               predicted_peak_gib=round((fixed + bytes_per_token * budget) / 2**30, 2), floor=floor, measured=base is not None, shards=shards)
     if not fits: out['advice'] = ('gradient_checkpointing' if not grad_ckpt else f'a shorter max_length than {max_length}') + \
         f': {floor} tokens need {(fixed + bytes_per_token * floor) / 2**30:.1f} GiB, {available * headroom / 2**30:.1f} GiB planned'
     return out
@@ -135,21 +143,26 @@ def size_budget(model, # the model to train, on its device (a Trainer has moved 
                 prec=None, # the run's `Precision`
                 grad_ckpt:bool=False, # gradient checkpointing is on
                 most:int=12288, # largest budget chosen
+                shards:int|None=None, # FSDP or ZeRO-3 over this many processes: sized from the prior, the model not yet on its GPU
                 available:int|None=None, measure=None, # bytes this process may use and the peak measurement (default: the GPU's)
                ) -> dict|None:
-    "Probe the model's step memory at two budgets and choose the token budget for this GPU; None off CUDA."
+    "Probe the model's step memory at two budgets (a sharded run: the prior) and choose the token budget for this GPU; None off CUDA."
     import torch
     dev = next(model.parameters()).device
-    if dev.type != 'cuda' and measure is None: return None
+    if not shards and dev.type != 'cuda' and measure is None: return None
+    available = available or gpu_memory(dev if dev.type == 'cuda' else None)
+    if available is None: return None
     floor = (2 if kind == 'bt' else 1) * max_length
     n, trainable = sum(p.numel() for p in model.parameters()), sum(p.numel() for p in model.parameters() if p.requires_grad)
     t0, budgets = time.perf_counter(), (math.ceil(floor / 128) * 128, math.ceil(floor / 128) * 256)
-    try: base, bpt = fit_memory(probe_memory(model, kind, budgets, max_length, prec, measure=measure))
-    except torch.OutOfMemoryError: base, bpt = None, None  # not even the probe fits: the prior says by how much
+    base = bpt = None
+    if not shards:  # a sharded model is split by its launcher after this: probing it whole would measure another run
+        try: base, bpt = fit_memory(probe_memory(model, kind, budgets, max_length, prec, measure=measure))
+        except torch.OutOfMemoryError: pass  # not even the probe fits: the prior says by how much
     if torch.cuda.is_available(): torch.cuda.empty_cache()
-    out = choose_token_budget(available or gpu_memory(dev), n, trainable, bpt, base, kind, max_length, costs, effective, n_ranks,
-                              model.config, grad_ckpt, most=most)
-    out.update(probe_budgets=list(budgets), probe_s=round(time.perf_counter() - t0, 2))
+    out = choose_token_budget(available, n, trainable, bpt, base, kind, max_length, costs, effective, n_ranks,
+                              model.config, grad_ckpt, shards, most=most)
+    out.update(probe_budgets=None if shards else list(budgets), probe_s=round(time.perf_counter() - t0, 2))
     print(f"token budget {out['max_tokens_per_batch']} per micro-batch ({out['limited_by']}; predicted peak {out['predicted_peak_gib']} "
           f"of {out['available_gib']} GiB)" + (f"; does not fit: {out['advice']}" if not out['fits'] else ''), flush=True)
     return out
