@@ -7,7 +7,7 @@ __all__ = ['Option', 'options', 'check_values', 'cli_options', 'arg_parser', 'pa
            'parameters_mismatch', 'stage_kwargs']
 
 # %% ../nbs/00c_options.ipynb #da350608
-import dataclasses, difflib, inspect, typing
+import dataclasses, difflib, inspect, os, typing
 from fastcore.docments import docments
 from .core import *
 
@@ -83,15 +83,21 @@ def parse_cli(f, argv:list|None=None, aliases:dict|None=None, extra=None, exclud
     return dataclasses.asdict(ns)
 
 # %% ../nbs/00c_options.ipynb #e69fbbce
+def _leave_process_group():
+    "Destroy the process group torchrun or accelerate launch set up, before the interpreter exits (its threads can abort the exit otherwise)."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
 def stage_cli(f, # a stage function
               report=None, # turns `f`'s result into the text printed at the end
               aliases:dict|None=None, # extra flags, as for `arg_parser`
              ):
-    "A console-script entry point for `f`: parse its options, run it (expected errors as one line, exit 1), print `report(result)`."
+    "A console-script entry point for `f`: parse its options, run it (expected errors as one line, exit 1), print `report(result)` (once, from the main process)."
     @cli_errors
     def main(argv:list|None=None): # command-line arguments (default `sys.argv[1:]`)
         r = f(**parse_cli(f, argv, aliases))
-        if report: print(report(r))
+        if report and os.environ.get('RANK', '0') == '0': print(report(r))  # under torchrun only rank 0 has the final scores
+        _leave_process_group()
     main.__doc__ = f.__doc__
     return main
 
