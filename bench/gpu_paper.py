@@ -10,6 +10,8 @@ and per stage, each in its own process:
             steps of `target_batch_size` items, packed (FlexAttention), the token budget chosen for the card by
             `litbench.sizing.size_budget` (a two-budget memory probe), `torch.compile` only when `decide_compile`
             measured it faster; evaluation and checkpoints as the trainer schedules them, and their time measured.
+            With `--route fsdp` the same stage runs under `accelerate launch --config_file configs/accelerate_fsdp.yaml`
+            on every GPU of the node (one GPU when that is all there is): FSDP2, the budget from the sharded prior.
 The model is random-init from a LlamaConfig of Llama-3.2-1B's shape (written to a local directory; no hub), the
 tokenizer litbench's offline `tiny-random` one (SmolLM2's vocabulary) or `--tokenizer DIR`; the data synthetic with
 LitBench's lengths (stories: lognormal, median ~550 tokens, cut at 2048; GenRM rows: two stories and the instructions,
@@ -30,13 +32,17 @@ copy `wheels/`, `tokenizer/` and a checkout of this repository to the node, and 
     pip install --no-index --no-deps --find-links wheels trl datasets fastcore dill multiprocess xxhash psutil zstandard
     PYTHONPATH=. python bench/gpu_paper.py --tokenizer tokenizer/tiny-random            # 1B shape, caps 80,40,24
     PYTHONPATH=. python bench/gpu_paper.py --tokenizer tokenizer/tiny-random --caps 0   # the whole card only
+    PYTHONPATH=. python bench/gpu_paper.py --tokenizer tokenizer/tiny-random --caps 80 --route fsdp   # the FSDP2 config
 
 A CPU dry run of every code path (a 2-layer model, a few steps; about ten minutes on 2 cores):
 
     PYTHONPATH=. python bench/gpu_paper.py --tiny
+    PYTHONPATH=. python bench/gpu_paper.py --tiny --route fsdp --stages bt   # FSDP2 over 2 CPU processes (tests/fsdp_cpu.py)
 """
-import argparse, inspect, json, math, os, statistics, subprocess, sys, time
+import argparse, inspect, json, math, os, socket, statistics, subprocess, sys, time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SHAPES = {  # LlamaConfig fields (the vocabulary is the tokenizer's)
     'llama-1b': dict(hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32, num_key_value_heads=8,
@@ -86,9 +92,10 @@ def set_cap(cap_gib):
     "Cap this process's GPU memory at `cap_gib` GiB (0: the whole card); the cap actually applied."
     import torch
     if not torch.cuda.is_available() or not cap_gib: return None
-    total = torch.cuda.get_device_properties(0).total_memory
+    dev = int(os.environ.get('LOCAL_RANK', 0))  # under accelerate launch: this process's GPU
+    total = torch.cuda.get_device_properties(dev).total_memory
     frac = min(1.0, cap_gib * 2**30 / total)
-    torch.cuda.set_per_process_memory_fraction(frac)
+    torch.cuda.set_per_process_memory_fraction(frac, dev)
     return round(frac * total / 2**30, 1)
 
 
@@ -244,7 +251,7 @@ def meta_non_embedding(path, stage):
 def ours_job(a, stage):
     "The paper preset's stage, packed and sized to the card, a few dozen optimizer steps; with where its time went."
     import torch
-    if a.route == 'stage':  # what a user gets: the stage sizes the budget and decides compile itself (packing, 0, None)
+    if a.route in ('stage', 'fsdp'):  # what a user gets: the stage sizes the budget and decides compile itself (packing, 0, None)
         budget, sz, dec, n_ne, ckpt = 0, None, None, meta_non_embedding(a.model, stage), bool(a.preset[stage].get('gradient_checkpointing'))
     else: budget, sz, dec, n_ne, ckpt = sized(a, stage)  # --route presized: this script sizes first, the stage takes its choice
     timers = Timers()
@@ -259,7 +266,7 @@ def ours_job(a, stage):
                    eval_pairs=a.eval_pairs, calibrate_pairs=a.eval_pairs)
     cfg.update(output_dir=str(Path(a.work)/f'run_{stage}_{a.cap}'), max_steps=a.steps, keep_checkpoints=1, target_batch_size=a.target or cfg['target_batch_size'])
     cfg['packing'] = True  # the default on CUDA (None); said outright so a --tiny try on a CPU packs too
-    if a.route != 'stage': cfg.update(max_tokens_per_batch=budget, torch_compile=bool(dec['torch_compile']), gradient_checkpointing=ckpt)
+    if a.route == 'presized': cfg.update(max_tokens_per_batch=budget, torch_compile=bool(dec['torch_compile']), gradient_checkpointing=ckpt)
     known = set(inspect.signature(fn).parameters)
     dropped = sorted(set(cfg) - known)
     if dropped: print(f'{fn.__name__} has no {dropped}: left out', flush=True)
@@ -270,7 +277,7 @@ def ours_job(a, stage):
     items = m['global_step'] * m['batch_plan']['effective']
     tokens = m.get('train_tokens') or 0
     tt = m['train_time_s']
-    if a.route == 'stage': budget, sz, dec = pk.get('max_tokens_per_batch'), m.get('sizing'), m.get('compile') or dict(torch_compile=False, reason='not decided')
+    if a.route != 'presized': budget, sz, dec = pk.get('max_tokens_per_batch'), m.get('sizing'), m.get('compile') or dict(torch_compile=False, reason='not decided')
     return dict(items_per_s=round(items / tt, 3), real_tokens_per_s=round(tokens / tt, 1), peak_gib=m.get('peak_gpu_memory_gib'),
                 global_step=m['global_step'], items_per_step=m['batch_plan']['effective'], train_time_s=tt,
                 step_s=pk.get('step_time_s'), eval_s=round(timers.s['eval_s'], 2), checkpoint_s=round(timers.s['checkpoint_s'], 2),
@@ -278,7 +285,7 @@ def ours_job(a, stage):
                 after_train_s=round(wall - tt, 2), items_per_s_in_steps=pk.get('items_per_s_in_steps'),
                 real_tokens_per_s_in_steps=pk.get('real_tokens_per_s_in_steps'), max_tokens_per_batch=budget,
                 oom_shrinks=pk.get('oom_shrinks'), sizing=sz, compile=dec, non_embedding_params=n_ne,
-                dropped_args=dropped)
+                n_procs=m['batch_plan']['n_devices'], dropped_args=dropped)
 
 
 def worker(a):
@@ -295,7 +302,7 @@ def worker(a):
         r = dict(error=f'{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ""}')
     r.update(job=a.job, stage=a.stage, cap_gib=cap, wall_s=round(time.perf_counter() - t0, 1),
              device=torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'cpu')
-    Path(a.result).write_text(json.dumps(r, default=str))
+    if os.environ.get('RANK', '0') == '0': Path(a.result).write_text(json.dumps(r, default=str))  # under accelerate launch: rank 0 reports
 
 
 # ---------------------------------------------------------------- driver
@@ -307,9 +314,9 @@ def table(results, peak):
     for r in results:
         base = next((x for x in results if x['job'] == 'original' and x['stage'] == r['stage'] and x['cap_arg'] == r['cap_arg']
                      and 'error' not in x), None)
-        mfu = (6 * r['non_embedding_params'] * r['real_tokens_per_s'] / peak) if peak and 'error' not in r else None
+        mfu = (6 * r['non_embedding_params'] * r['real_tokens_per_s'] / (peak * r.get('n_procs', 1))) if peak and 'error' not in r else None
         f = lambda v, p='.2f': '' if v is None else format(v, p)
-        route = r['job'] + (f" ({r['items_per_micro']}/micro-batch)" if 'items_per_micro' in r else '')
+        route = r['job'] + (f" ({r['items_per_micro']}/micro-batch)" if 'items_per_micro' in r else '') + (f" fsdp x{r.get('n_procs')}" if r.get('route') == 'fsdp' else '')
         rows.append((str(r['cap_arg'] or 'card'), r['stage'], route if 'error' not in r else f"{r['job']}: {r['error'][:40]}",
                      f(r.get('items_per_s')), f(r.get('real_tokens_per_s'), '.0f'), f(mfu, '.1%') if mfu is not None else '',
                      f(r.get('peak_gib')), str(r.get('max_tokens_per_batch') or ''), 
@@ -320,6 +327,16 @@ def table(results, peak):
     return '\n'.join(' | '.join(v.ljust(w[i]) for i, v in enumerate(row)) for row in [cols] + rows)
 
 
+def fsdp_launch(cuda):
+    "`accelerate launch` with the project's FSDP2 config over every GPU (on a CPU: two processes through tests/fsdp_cpu.py)."
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
+    import torch
+    n = torch.cuda.device_count() if cuda else 2
+    cmd = [sys.executable, '-m', 'accelerate.commands.launch', '--config_file', str(ROOT/'configs/accelerate_fsdp.yaml'),
+           '--num_processes', str(n), '--main_process_port', str(port)]
+    return cmd + ([] if cuda else ['--mixed_precision', 'no', str(ROOT/'tests/fsdp_cpu.py')])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--tiny', action='store_true', help='a 2-layer model at short lengths: every code path in minutes, on a CPU too')
@@ -328,7 +345,7 @@ def main():
     ap.add_argument('--steps', type=int, default=24, help='optimizer steps per stage (ours)')
     ap.add_argument('--target', type=int, default=0, help='items per optimizer step (0: the paper preset, 128)')
     ap.add_argument('--orig_steps', type=int, default=6); ap.add_argument('--orig_warmup', type=int, default=3)
-    ap.add_argument('--route', default='stage', choices=('stage', 'presized'), help="stage: train_bt/train_genrm size the budget and decide compile themselves, as a user's run does; presized: this script does it first")
+    ap.add_argument('--route', default='stage', choices=('stage', 'presized', 'fsdp'), help="stage: train_bt/train_genrm size the budget and decide compile themselves, as a user's run does; presized: this script does it first; fsdp: the stage under configs/accelerate_fsdp.yaml on every GPU")
     ap.add_argument('--compile', default='auto', choices=('auto', 'on', 'off'), help='with --route presized: auto lets decide_compile measure it')
     ap.add_argument('--most', type=int, default=12288, help='largest token budget size_budget may choose')
     ap.add_argument('--eval_pairs', type=int, default=32, help='GenRM held-out pairs judged and calibrated after training')
@@ -374,11 +391,12 @@ def main():
                        '--genrm_len', str(genrm_len), '--median_tokens', str(550 if not a.tiny else 80), '--cpu_budget', str(bt_len * 2),
                        '--steps', str(a.steps), '--target', str(target), '--orig_steps', str(a.orig_steps), '--orig_warmup', str(a.orig_warmup),
                        '--compile', a.compile, '--route', a.route, '--most', str(a.most), '--eval_pairs', str(a.eval_pairs), '--work', str(work)]
+                if job == 'ours' and a.route == 'fsdp': cmd = fsdp_launch(cuda) + cmd[1:]
                 print(f'--- cap {cap:g} GiB, {stage}, {job}', flush=True)
                 try: rc = subprocess.run(cmd, timeout=a.timeout).returncode
                 except subprocess.TimeoutExpired: rc = 'timeout'
                 r = json.loads(res.read_text()) if res.is_file() else dict(error=f'no result (exit {rc})')
-                r.update(job=job, stage=stage, cap_arg=cap)
+                r.update(job=job, stage=stage, cap_arg=cap, route=a.route if job == 'ours' else 'padded')
                 results.append(r)
                 Path(a.out).write_text(json.dumps(dict(peak_tflops=a.peak_tflops, shape=shape, results=results), indent=1, default=str))
                 print(json.dumps({k: v for k, v in r.items() if k not in ('sizing', 'compile')}, default=str), flush=True)
