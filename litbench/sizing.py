@@ -153,7 +153,8 @@ def size_budget(model, # the model to train, on its device (a Trainer has moved 
     available = available or gpu_memory(dev if dev.type == 'cuda' else None)
     if available is None: return None
     floor = (2 if kind == 'bt' else 1) * max_length
-    n, trainable = sum(p.numel() for p in model.parameters()), sum(p.numel() for p in model.parameters() if p.requires_grad)
+    numel = lambda p: getattr(p, 'ds_numel', p.numel())  # a ZeRO-3 partitioned parameter keeps its full size in ds_numel
+    n, trainable = sum(map(numel, model.parameters())), sum(numel(p) for p in model.parameters() if p.requires_grad)
     t0, budgets = time.perf_counter(), (math.ceil(floor / 128) * 128, math.ceil(floor / 128) * 256)
     base = bpt = None
     if not shards:  # a sharded model is split by its launcher after this: probing it whole would measure another run
