@@ -39,7 +39,7 @@ A CPU dry run of every code path (a 2-layer model, a few steps; about ten minute
     PYTHONPATH=. python bench/gpu_paper.py --tiny
     PYTHONPATH=. python bench/gpu_paper.py --tiny --route fsdp --stages bt   # FSDP2 over 2 CPU processes (tests/fsdp_cpu.py)
 """
-import argparse, inspect, json, math, os, socket, statistics, subprocess, sys, time
+import argparse, inspect, json, math, os, statistics, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,11 +329,11 @@ def table(results, peak):
 
 def fsdp_launch(cuda):
     "`accelerate launch` with the project's FSDP2 config over every GPU (on a CPU: two processes through tests/fsdp_cpu.py)."
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
     import torch
+    from litbench.emulator import free_port
     n = torch.cuda.device_count() if cuda else 2
     cmd = [sys.executable, '-m', 'accelerate.commands.launch', '--config_file', str(ROOT/'configs/accelerate_fsdp.yaml'),
-           '--num_processes', str(n), '--main_process_port', str(port)]
+           '--num_processes', str(n), '--main_process_port', str(free_port())]
     return cmd + ([] if cuda else ['--mixed_precision', 'no', str(ROOT/'tests/fsdp_cpu.py')])
 
 

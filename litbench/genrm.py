@@ -134,7 +134,8 @@ def check_genrm_args(o:dict, # every option of `train_genrm`, by name
                       ('max_steps', -1), ('eval_pairs', -1), ('calibrate_pairs', 1), ('lora_r', 0), ('n_rationales', 2)):
             c.number(k, o[k], lo, integer=True)
         c.that(o['max_steps'] != 0, 'max_steps', 'must be -1 (epochs decide) or at least 1; got 0')
-        c.that(not (o['lora_r'] and sharding()), 'lora_r', f'LoRA is merged into the model at the end, which a {sharding()}-sharded '
+        shard = sharding()
+        c.that(not (o['lora_r'] and shard), 'lora_r', f'LoRA is merged into the model at the end, which a {shard}-sharded '
                'model cannot be: launch LoRA runs with the DDP config (a 1B-8B model with LoRA fits one GPU)')
         c.choice('report_to', o['report_to'], ('', 'none', 'wandb', 'tensorboard')); c.choice('precision', o['precision'], PRECISIONS)
         if o['resume_from_checkpoint'] not in ('', 'last'): c.call('resume_from_checkpoint', resolve_checkpoint, o['resume_from_checkpoint'], None)

@@ -55,10 +55,11 @@ def cuda_available() -> bool:
     import torch
     return torch.cuda.is_available()
 
+def _env_on(k:str) -> bool: return os.environ.get(k, '').lower() == 'true'  # a flag accelerate launch exported
+
 def sharding() -> str|None:
     "How `accelerate launch` splits the model over its processes: 'fsdp', 'deepspeed', or None (each process holds all of it)."
-    on = lambda k: os.environ.get(k, '').lower() == 'true'
-    return 'fsdp' if on('ACCELERATE_USE_FSDP') else 'deepspeed' if on('ACCELERATE_USE_DEEPSPEED') else None
+    return 'fsdp' if _env_on('ACCELERATE_USE_FSDP') else 'deepspeed' if _env_on('ACCELERATE_USE_DEEPSPEED') else None
 
 def use_packing(packing:bool|None, # the stage's option: None decides by the device
                ) -> bool:
@@ -84,12 +85,12 @@ def size_packed(model, # the model to train (moved to the GPU when sized there, 
     shard = sharding()
     if not shard: model.to('cuda')  # a sharded model is placed by accelerate, a shard on each GPU
     if not o['max_tokens_per_batch']:
-        ckpt = r['gradient_checkpointing'] or (shard == 'fsdp' and os.environ.get('FSDP_ACTIVATION_CHECKPOINTING', '').lower() == 'true')
-        args = (model, kind, o['max_length'], costs(), plan.effective, world_size(), prec)
-        sz = size_budget(*args, grad_ckpt=ckpt, shards=world_size() if shard else None)
+        ckpt = r['gradient_checkpointing'] or (shard == 'fsdp' and _env_on('FSDP_ACTIVATION_CHECKPOINTING'))
+        args, shards = (model, kind, o['max_length'], costs(), plan.effective, world_size(), prec), world_size() if shard else None
+        sz = size_budget(*args, grad_ckpt=ckpt, shards=shards)
         if not sz['fits'] and not ckpt:  # the floor does not fit: recompute activations and size again
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
-            r['gradient_checkpointing'], sz = True, size_budget(*args, grad_ckpt=True, shards=world_size() if shard else None)
+            r['gradient_checkpointing'], sz = True, size_budget(*args, grad_ckpt=True, shards=shards)
         r.update(max_tokens_per_batch=sz['max_tokens_per_batch'], sizing=sz)
     if o['torch_compile'] is None and shard:  # timing compile needs the whole model on one GPU
         r['compile'] = dict(torch_compile=False, reason=f'{shard} shards the model: not measured (--torch_compile true to use it): eager')

@@ -2,23 +2,20 @@
 forms the README gives (`-m litbench.bt`, `-m litbench.genrm`), and under `configs/accelerate_fsdp.yaml` (FSDP2). Each
 run must see two processes in its batch plan, keep the effective batch every optimizer step, write its outputs once
 (rank 0, into its output dir, nothing elsewhere) and exit 0 in both ranks; FSDP2 must train what DDP trains."""
-import json, os, socket, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pytest
 from accelerate.commands.config.config_args import ClusterConfig
 from safetensors.torch import load_file
 from litbench.data import make_sample
+from litbench.emulator import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _port():
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
-
-
 def _torchrun(cwd, module, *args, timeout=240):
     exe = Path(sys.executable).with_name('torchrun')
-    cmd = [str(exe) if exe.exists() else 'torchrun', '--nproc_per_node', '2', '--master_addr', '127.0.0.1', '--master_port', str(_port()),
+    cmd = [str(exe) if exe.exists() else 'torchrun', '--nproc_per_node', '2', '--master_addr', '127.0.0.1', '--master_port', str(free_port()),
            '-m', module, *map(str, args)]
     return subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout)
 
@@ -30,7 +27,7 @@ def _fsdp(cwd, module, *args, timeout=240):
     "`accelerate launch` with the project's FSDP2 config, two CPU processes (gloo) instead of eight GPUs, through `tests/fsdp_cpu.py`."
     cfg = ClusterConfig.from_yaml_file(str(ROOT/'configs/accelerate_fsdp.yaml'))  # read as accelerate reads it
     assert cfg.fsdp_config['fsdp_version'] == 2
-    cfg.num_processes, cfg.mixed_precision, cfg.main_process_port = 2, 'no', _port()
+    cfg.num_processes, cfg.mixed_precision, cfg.main_process_port = 2, 'no', free_port()
     cfg.to_yaml_file(str(cwd.parent/f'{cwd.name}_fsdp.yaml'))  # outside the run's directory
     exe = Path(sys.executable).with_name('accelerate')
     cmd = [str(exe) if exe.exists() else 'accelerate', 'launch', '--config_file', str(cwd.parent/f'{cwd.name}_fsdp.yaml'), str(ROOT/'tests/fsdp_cpu.py'), module, *map(str, args)]
@@ -91,13 +88,17 @@ def test_bt_fsdp2(data, bt_ddp):
     assert r.stdout.count('BT reward model saved to') == 1 and not _only_outputs_in(cwd, out)
 
 
+def _genrm_args(p, out):
+    return ['--model_name', 'tiny-random', '--dataset_name', p['rationales'], '--output_dir', out, '--max_length', 320, '--batch_size', 1,
+            '--target_batch_size', 4, '--max_steps', 2, '--packing', '--max_tokens_per_batch', 700, '--learning_rate', 1e-3,
+            '--precision', 'fp32', '--keep_checkpoints', 1, '--eval_pairs', 2, '--epochs', 1]
+
+
 def test_genrm_two_processes(data):
     p = data[1]
     cwd = data[0]/'genrm_run'; cwd.mkdir()
     out = cwd/'genrm'
-    r = _torchrun(cwd, 'litbench.genrm', '--model_name', 'tiny-random', '--dataset_name', p['rationales'], '--output_dir', out,
-                  '--max_length', 320, '--batch_size', 1, '--target_batch_size', 4, '--max_steps', 2, '--packing', '--max_tokens_per_batch', 700,
-                  '--learning_rate', 1e-3, '--precision', 'fp32', '--keep_checkpoints', 1, '--eval_pairs', 2, '--epochs', 1)
+    r = _torchrun(cwd, 'litbench.genrm', *_genrm_args(p, out))
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'NameError' not in r.stderr
     m = json.loads((out/'metrics.json').read_text())
@@ -112,9 +113,7 @@ def test_genrm_fsdp2(data):
     p = data[1]
     cwd = data[0]/'genrm_fsdp'; cwd.mkdir()
     out = cwd/'genrm'
-    r = _fsdp(cwd, 'litbench.genrm', '--model_name', 'tiny-random', '--dataset_name', p['rationales'], '--output_dir', out,
-              '--max_length', 320, '--batch_size', 1, '--target_batch_size', 4, '--max_steps', 2, '--packing', '--max_tokens_per_batch', 700,
-              '--learning_rate', 1e-3, '--precision', 'fp32', '--keep_checkpoints', 1, '--eval_pairs', 2, '--epochs', 1)
+    r = _fsdp(cwd, 'litbench.genrm', *_genrm_args(p, out))
     assert r.returncode == 0, r.stderr[-3000:]
     assert (out/'checkpoint-2/pytorch_model_fsdp_0').is_dir() and (out/'model.safetensors').is_file()
     m = json.loads((out/'metrics.json').read_text())
